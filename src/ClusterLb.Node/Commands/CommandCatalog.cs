@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace ClusterLb.Node.Commands;
+
+/// <summary>Every sub-command of the <c>clusterlb</c> executable, one line each.</summary>
+internal static class CommandCatalog
+{
+    public static void AddTo(RootCommand root)
+    {
+    }
+}

@@ -1,0 +1,1 @@
+namespace ClusterLb.Hocon.Tests;
