@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Proxy benchmark: ClusterLb vs plain YARP vs nginx vs HAProxy in front of the same two backends, same run.
+#
+#   bench/proxy/run.sh [ROUNDS]          (default 3 rounds)
+#   env: DURATION=15 WARMUP=5 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb"
+#
+# Method (the one in shared/reference/perf-anchors.md): wrk pinned to core 0, every proxy pinned to core 1, the
+# backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
+# concurrency; the target order rotates each round; the table shows medians over rounds. "CPU us/req" is the
+# proxy's own utime+stime per request, read from /proc, which is the steadier number on a shared 2-core VM.
+# Needs: nginx, haproxy, wrk (Debian packages; installed when missing and running as root). Loopback only.
+set -euo pipefail
+
+rounds=${1:-3}
+duration=${DURATION:-15}
+warmup=${WARMUP:-5}
+concs=${CONCS:-32 256}
+targets=(${TARGETS:-nginx haproxy yarp clusterlb})
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+work=$(mktemp -d /tmp/clusterlb-bench.XXXXXX)
+mkdir -p "$work"/{logs,tmp,results}
+
+declare -A port=([backend1]=19001 [backend2]=19002 [nginx]=18081 [haproxy]=18082 [yarp]=18083 [clusterlb]=18084)
+admin_port=18094
+declare -A pid=()
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+need_tools() {
+  local missing=()
+  for t in nginx haproxy wrk; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    log "missing tools: ${missing[*]} (install the Debian packages)"; exit 2
+  fi
+}
+
+cleanup() {
+  for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+write_configs() {
+  local temp="client_body_temp_path $work/tmp/body; proxy_temp_path $work/tmp/proxy; fastcgi_temp_path $work/tmp/fcgi; uwsgi_temp_path $work/tmp/uwsgi; scgi_temp_path $work/tmp/scgi;"
+  cat > "$work/backend.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/backend.pid;
+error_log $work/logs/backend.err warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  $temp
+  server { listen 127.0.0.1:${port[backend1]}; location / { default_type text/plain; return 200 "hello"; } }
+  server { listen 127.0.0.1:${port[backend2]}; location / { default_type text/plain; return 200 "hello"; } }
+}
+EOF
+  cat > "$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/logs/nginx.err warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  $temp
+  upstream backends {
+    server 127.0.0.1:${port[backend1]};
+    server 127.0.0.1:${port[backend2]};
+    keepalive 1024;
+    keepalive_requests 10000000;
+    keepalive_timeout 300s;
+  }
+  server {
+    listen 127.0.0.1:${port[nginx]};
+    location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+EOF
+  cat > "$work/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 8000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 60s
+  option http-keep-alive
+frontend fe
+  bind 127.0.0.1:${port[haproxy]}
+  default_backend be
+backend be
+  balance roundrobin
+  http-reuse always
+  server s1 127.0.0.1:${port[backend1]}
+  server s2 127.0.0.1:${port[backend2]}
+EOF
+  cat > "$work/clusterlb.conf" <<EOF
+include file("$here/clusterlb.conf")
+clusterlb.node.data-dir = "$work/clusterlb-data"
+EOF
+}
+
+start() { # name, pinned core or "", command...
+  local name=$1 core=$2; shift 2
+  if [ -n "$core" ]; then
+    setsid taskset -c "$core" "$@" > "$work/logs/$name.out" 2>&1 &
+  else
+    setsid "$@" > "$work/logs/$name.out" 2>&1 &
+  fi
+  pid[$name]=$!
+}
+
+wait_ready() { # url
+  local deadline=$((SECONDS + 60))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { log "not ready: $1"; exit 1; }
+    sleep 0.2
+  done
+}
+
+cpu_ticks() { # utime+stime of a process and its children
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+
+to_ms() { # wrk latency like 745.00us / 1.99ms / 1.02s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+measure() { # round, target, concurrency
+  local r=$1 t=$2 c=$3 url="http://127.0.0.1:${port[$2]}/" out="$work/results/r$1-$2-c$3.txt"
+  taskset -c 0 wrk -t1 -c"$c" -d"${warmup}s" "$url" > /dev/null 2>&1
+  local t0 t1 hz
+  t0=$(cpu_ticks "${pid[$t]}")
+  taskset -c 0 wrk -t1 -c"$c" -d"${duration}s" --latency "$url" > "$out" 2>&1
+  t1=$(cpu_ticks "${pid[$t]}")
+  hz=$(getconf CLK_TCK)
+  local rps p50 p99 errors total cpu_us
+  rps=$(awk '/^Requests\/sec/ { print $2 }' "$out")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+  total=$(awk '/requests in/ { print $1 }' "$out")
+  errors=$(awk '/Non-2xx/ { print $4 } /Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out" | awk '{ s += $1 } END { print s + 0 }')
+  cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$total" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+  echo "$t $c $rps $p50 $p99 $cpu_us $errors" >> "$work/results/all.txt"
+  log "round $r c=$c $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu_us} us CPU/req, $errors errors"
+}
+
+need_tools
+log "building ClusterLb and the plain YARP baseline (Release)"
+dotnet build -c Release "$repo/src/ClusterLb.Node" -nologo > "$work/logs/build-clusterlb.out" || { cat "$work/logs/build-clusterlb.out"; exit 1; }
+dotnet build -c Release "$here/PlainYarp" -nologo > "$work/logs/build-yarp.out" || { cat "$work/logs/build-yarp.out"; exit 1; }
+write_configs
+
+start backend "" nginx -c "$work/backend.conf" -p "$work/"
+wanted() { [[ " ${targets[*]} " == *" $1 "* ]]; }
+wanted nginx && start nginx 1 nginx -c "$work/nginx.conf" -p "$work/"
+wanted haproxy && start haproxy 1 haproxy -f "$work/haproxy.cfg" -db
+wanted yarp && start yarp 1 dotnet "$here/PlainYarp/bin/Release/net10.0/PlainYarp.dll" "http://127.0.0.1:${port[yarp]}" \
+  "http://127.0.0.1:${port[backend1]}/" "http://127.0.0.1:${port[backend2]}/"
+wanted clusterlb && start clusterlb 1 env CLB_BENCH_PROXY_PORT="${port[clusterlb]}" CLB_BENCH_ADMIN_PORT="$admin_port" \
+  CLB_BENCH_BACKEND1="127.0.0.1:${port[backend1]}" CLB_BENCH_BACKEND2="127.0.0.1:${port[backend2]}" \
+  dotnet "$repo/src/ClusterLb.Node/bin/Release/net10.0/clusterlb.dll" run --config "$work/clusterlb.conf"
+
+wait_ready "http://127.0.0.1:${port[backend1]}/"
+for t in "${targets[@]}"; do wait_ready "http://127.0.0.1:${port[$t]}/"; done
+log "all targets answer; ${rounds} rounds x {${concs}} x {${targets[*]}}, ${warmup}s warm-up + ${duration}s each"
+
+for r in $(seq 1 "$rounds"); do
+  n=${#targets[@]}; k=$(( (r - 1) % n ))
+  order=("${targets[@]:$k}" "${targets[@]:0:$k}")
+  for c in $concs; do
+    for t in "${order[@]}"; do measure "$r" "$t" "$c"; done
+  done
+done
+
+# Table: medians per (target, concurrency), ratios against nginx, HAProxy and plain YARP.
+stat() { awk -v t="$1" -v c="$2" -v f="$3" '$1 == t && $2 == c { print $f }' "$work/results/all.txt" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.2fx", a / b; else print "-" }'; }
+printf '\n| target | conc | req/s (median) | p50 ms | p99 ms | proxy CPU us/req | errors | req/s vs nginx | vs HAProxy | vs plain YARP |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+for c in $concs; do
+  base_nginx=$(stat nginx "$c" 3); base_haproxy=$(stat haproxy "$c" 3); base_yarp=$(stat yarp "$c" 3)
+  for t in "${targets[@]}"; do
+    rps=$(stat "$t" "$c" 3)
+    errs=$(awk -v t="$t" -v c="$c" '$1 == t && $2 == c { s += $7 } END { print s + 0 }' "$work/results/all.txt")
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$c" "$rps" "$(stat "$t" "$c" 4)" \
+      "$(stat "$t" "$c" 5)" "$(stat "$t" "$c" 6)" "$errs" \
+      "$(ratio "$rps" "$base_nginx")" "$(ratio "$rps" "$base_haproxy")" "$(ratio "$rps" "$base_yarp")"
+  done
+done
+printf '\nraw results: %s\n' "$work/results"
