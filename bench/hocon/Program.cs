@@ -3,7 +3,7 @@ using System.Globalization;
 using ClusterLb.Hocon;
 
 // Times parsing and resolving Akka's 963-line reference.conf from the external corpus: warm-up, then N timed runs.
-var file = args.Length > 0 ? args[0] : FindCorpusFile();
+var file = args.Length > 0 && args[0].Length > 0 ? args[0] : FindCorpusFile();
 var iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;
 const int warmup = 100;
 var text = File.ReadAllText(file);
