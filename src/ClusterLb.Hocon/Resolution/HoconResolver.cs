@@ -59,11 +59,11 @@ internal sealed class HoconResolver
         {
             return done;
         }
+        StackGuard.Ensure(value.Origin, "resolve");
         if (!_inProgress.Add(value))
         {
             throw new CycleException(value);
         }
-        StackGuard.Ensure(value.Origin, "resolve");
         HoconValue? result;
         try
         {
