@@ -4,7 +4,7 @@ namespace ClusterLb.Hocon.Tests;
 
 /// <summary>
 /// The provider must give the options binder the same key shape JSON gives it: sections joined by ':', arrays as
-/// indexes. (The binder package is not among the allowed dependencies, so these tests check the shape it reads.)
+/// indexes. (OptionsBindingTests binds real options types through it.)
 /// </summary>
 public sealed class ProviderTests
 {
