@@ -3,7 +3,7 @@ namespace ClusterLb.Actors;
 /// <summary>
 /// Kernel settings (HOCON <c>clusterlb.actor.*</c>). Every default is Akka's unless noted.
 /// </summary>
-public sealed record ActorSettings
+public sealed partial record ActorSettings
 {
     /// <summary>The defaults.</summary>
     public static readonly ActorSettings Default = new();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ClusterLb.Hocon;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +24,9 @@ public sealed class ActorSystem : IAsyncDisposable
     private ActorSystem(string name, ActorSystemSetup setup)
     {
         Name = name;
-        ActorSettings = setup.ActorSettings ?? ActorSettings.Default;
+        Settings = setup.Config is { IsResolved: false } unresolved ? unresolved.Resolve() : setup.Config ?? Config.Empty;
+        ActorSettings = setup.ActorSettings ?? ActorSettings.FromConfig(Settings);
+        ActorSettings.Validate();
         LoggerFactory = setup.LoggerFactory ?? NullLoggerFactory.Instance;
         LocalAddress = new Address("clb", name);
         Address = setup.Address ?? LocalAddress;
@@ -58,7 +61,10 @@ public sealed class ActorSystem : IAsyncDisposable
     /// <summary>The host-less address <c>clb://name</c>, also accepted as local by <see cref="ResolveActorRef"/>.</summary>
     public Address LocalAddress { get; }
 
-    /// <summary>Kernel settings in effect.</summary>
+    /// <summary>The configuration the system was created with (resolved); empty when none was given.</summary>
+    public Config Settings { get; }
+
+    /// <summary>Kernel settings in effect (from <c>clusterlb.actor.*</c> unless given explicitly).</summary>
     public ActorSettings ActorSettings { get; }
 
     /// <summary>Publish/subscribe by message type.</summary>

@@ -1,16 +1,16 @@
+using ClusterLb.Hocon;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterLb.Actors;
 
-/// <summary>Optional inputs for <see cref="ActorSystem.Create"/>. Use an object initializer.</summary>
-public sealed record ActorSystemSetup
+/// <summary>Optional inputs for <see cref="ActorSystem.Create"/>.</summary>
+/// <param name="Config">The node's configuration; the kernel reads <c>clusterlb.actor.*</c> from it.</param>
+/// <param name="LoggerFactory">Where log lines go; default: no logging.</param>
+public sealed record ActorSystemSetup(Config? Config = null, ILoggerFactory? LoggerFactory = null)
 {
-    /// <summary>Where log lines go; default: no logging.</summary>
-    public ILoggerFactory? LoggerFactory { get; init; }
-
     /// <summary>The system's address; default <c>clb://name</c> (local only). Remoting sets host and port.</summary>
     public Address? Address { get; init; }
 
-    /// <summary>Kernel settings; default <see cref="ActorSettings.Default"/>.</summary>
+    /// <summary>Kernel settings; when set they win over <see cref="Config"/>.</summary>
     public ActorSettings? ActorSettings { get; init; }
 }

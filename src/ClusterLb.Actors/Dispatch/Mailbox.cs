@@ -32,6 +32,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>Scheduling turns so far (one runner at a time, so a plain increment suffices); for tests.</summary>
     internal long RunCount { get; private set; }
 
+    /// <summary>True when a user message waits in the channel; for tests (only safe while the actor is idle or blocked).</summary>
+    internal bool HasQueuedUserMessage => _reader.TryPeek(out _);
+
     public void Attach(ActorCell cell) => _cell = cell;
 
     /// <summary>Enqueues a user message; a closed or full mailbox hands it to dead letters instead.</summary>
