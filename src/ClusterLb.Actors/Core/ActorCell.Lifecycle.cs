@@ -142,6 +142,8 @@ internal sealed partial class ActorCell
         {
             survivor.Ref.SendSystemMessage(new Recreate(cause));
         }
+
+        RestartReceiveTimeout();
     }
 
     private void BeginTerminate()
