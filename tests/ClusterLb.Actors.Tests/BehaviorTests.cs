@@ -217,5 +217,11 @@ public class BehaviorTests : ActorTestBase
         Assert.Null(none.Subject);
         var dl = await Sys.DeadLetters.Ask<ActorIdentity>(new Identify("y"), Timeout);
         Assert.Null(dl.Subject);
+
+        Assert.True(await echo.GracefulStop(Timeout));
+        var dead = await echo.Ask<ActorIdentity>(new Identify("z"), Timeout);
+        Assert.Equal("z", dead.MessageId);
+        Assert.Null(dead.Subject);
+        Assert.Equal(0, Sys.DeadLetterCount);
     }
 }
