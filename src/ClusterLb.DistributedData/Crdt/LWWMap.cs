@@ -45,10 +45,13 @@ public sealed class LWWMap<TKey, TValue> :
         return false;
     }
 
-    /// <summary>Writes <paramref name="value"/> under <paramref name="key"/> with a timestamp newer than the key's current one.</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> under <paramref name="key"/> with a timestamp newer than the key's current one,
+    /// including the tombstone of a removed key, so the new write always shows.
+    /// </summary>
     public LWWMap<TKey, TValue> SetItem(ReplicaId node, TKey key, TValue value, LwwClock<TValue>? clock = null)
     {
-        var register = Underlying.TryGetValue(key, out var current)
+        var register = Underlying.AllValues.TryGetValue(key, out var current)
             ? current.WithValue(node, value, clock)
             : new LWWRegister<TValue>(node, value, clock);
         return new LWWMap<TKey, TValue>(Underlying.SetItem(node, key, register));

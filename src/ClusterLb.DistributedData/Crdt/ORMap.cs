@@ -4,12 +4,15 @@ namespace ClusterLb.DistributedData.Crdt;
 
 /// <summary>
 /// An observed-remove map whose values are themselves replicated data. The keys form an <see cref="ORSet{T}"/>
-/// (add-wins: a key written on one replica while removed on another stays), and the values of a key present on both
-/// sides are merged with the value type's own merge.
+/// (add-wins: a key written on one replica while removed on another stays), and values are merged key by key with
+/// the value type's own merge.
 /// </summary>
 /// <remarks>
-/// A removed key's value is forgotten by the remover only. If another replica concurrently updated the key, the key
-/// survives with that replica's value merged with whatever the remover writes afterwards, the same as in Akka.
+/// A remove hides the key; its value stays behind as a tombstone and keeps merging. Writing the key again reveals
+/// the merged value (for a register the new write wins anyway; a counter continues from its old count). Akka drops
+/// the value on remove and merges it back when the key survives through another replica's dot, which makes its
+/// merge order-dependent (not associative) when a key is removed and concurrently written on two other replicas;
+/// keeping the value makes the map the product of two CRDTs and every merge order agree.
 /// </remarks>
 public sealed class ORMap<TKey, TValue> :
     IDeltaReplicatedData<ORMap<TKey, TValue>, ORMapDelta<TKey, TValue>>,
@@ -22,42 +25,59 @@ public sealed class ORMap<TKey, TValue> :
     /// <summary>The empty map.</summary>
     public static readonly ORMap<TKey, TValue> Empty = new(ORSet<TKey>.Empty, ImmutableDictionary<TKey, TValue>.Empty, null);
 
+    private ImmutableDictionary<TKey, TValue>? _entries;
+
     private ORMap(ORSet<TKey> keys, ImmutableDictionary<TKey, TValue> values, ORMapDelta<TKey, TValue>? delta)
     {
         KeySet = keys;
-        Entries = values;
+        AllValues = values;
         Delta = delta;
     }
 
     /// <summary>The keys with their dots (never carrying a delta of its own).</summary>
     public ORSet<TKey> KeySet { get; }
 
-    /// <summary>The entries.</summary>
-    public ImmutableDictionary<TKey, TValue> Entries { get; }
+    /// <summary>The values of present keys and the tombstone values of removed ones.</summary>
+    public ImmutableDictionary<TKey, TValue> AllValues { get; }
+
+    /// <summary>The entries of the present keys.</summary>
+    public ImmutableDictionary<TKey, TValue> Entries => _entries ??= AllValues.Count == KeySet.Count
+        ? AllValues
+        : AllValues.Where(v => KeySet.Contains(v.Key)).ToImmutableDictionary();
 
     /// <summary>Number of entries.</summary>
-    public int Count => Entries.Count;
+    public int Count => KeySet.Count;
 
     /// <inheritdoc />
     public ORMapDelta<TKey, TValue>? Delta { get; }
 
     /// <summary>The value for <paramref name="key"/>, if present.</summary>
-    public bool TryGetValue(TKey key, out TValue value) => Entries.TryGetValue(key, out value!);
+    public bool TryGetValue(TKey key, out TValue value)
+    {
+        if (KeySet.Contains(key))
+        {
+            return AllValues.TryGetValue(key, out value!);
+        }
+
+        value = default!;
+        return false;
+    }
 
     /// <summary>True when <paramref name="key"/> is present.</summary>
-    public bool ContainsKey(TKey key) => Entries.ContainsKey(key);
+    public bool ContainsKey(TKey key) => KeySet.Contains(key);
 
     /// <summary>
-    /// Builds a map from its key set and values (deserialization). Throws <see cref="ArgumentException"/> unless
-    /// every key has exactly one value.
+    /// Builds a map from its key set and values (deserialization). Throws <see cref="ArgumentException"/> when a key
+    /// has no value.
     /// </summary>
     public static ORMap<TKey, TValue> Create(ORSet<TKey> keys, ImmutableDictionary<TKey, TValue> values)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(values);
-        if (keys.Count != values.Count || keys.Elements.Any(k => !values.ContainsKey(k)))
+        var missing = keys.Elements.FirstOrDefault(k => !values.ContainsKey(k));
+        if (missing is not null)
         {
-            throw new ArgumentException($"An ORMap needs one value per key: {keys.Count} keys, {values.Count} values.", nameof(values));
+            throw new ArgumentException($"ORMap key '{missing}' has no value.", nameof(values));
         }
 
         return new ORMap<TKey, TValue>(keys.ResetDelta(), values.ToImmutableDictionary(v => v.Key, v => WithoutDelta(v.Value)), null);
@@ -74,24 +94,24 @@ public sealed class ORMap<TKey, TValue> :
         var keys = KeySet.Add(node, key);
         var delta = (Delta ?? ORMapDelta<TKey, TValue>.Empty).Merge(
             new ORMapDelta<TKey, TValue>(keys.Delta!, ImmutableDictionary<TKey, TValue>.Empty.Add(key, stored)));
-        return new ORMap<TKey, TValue>(keys.ResetDelta(), Entries.SetItem(key, stored), delta);
+        return new ORMap<TKey, TValue>(keys.ResetDelta(), AllValues.SetItem(key, stored), delta);
     }
 
     /// <summary>
-    /// Applies <paramref name="modify"/> to the key's value, or to <paramref name="initial"/> when the key is absent
-    /// (Akka's <c>update</c>).
+    /// Applies <paramref name="modify"/> to the key's value (a removed key's tombstone value included, as every other
+    /// replica will merge it), or to <paramref name="initial"/> when the key was never written (Akka's <c>update</c>).
     /// </summary>
     public ORMap<TKey, TValue> AddOrUpdate(ReplicaId node, TKey key, TValue initial, Func<TValue, TValue> modify)
     {
         ArgumentNullException.ThrowIfNull(modify);
-        var current = Entries.TryGetValue(key, out var existing) ? existing : initial;
+        var current = AllValues.TryGetValue(key, out var existing) ? existing : initial;
         return SetItem(node, key, modify(current));
     }
 
-    /// <summary>Removes <paramref name="key"/> and its value on behalf of <paramref name="node"/>.</summary>
+    /// <summary>Removes <paramref name="key"/> on behalf of <paramref name="node"/>.</summary>
     public ORMap<TKey, TValue> Remove(ReplicaId node, TKey key)
     {
-        if (!Entries.ContainsKey(key))
+        if (!KeySet.Contains(key))
         {
             return this;
         }
@@ -99,51 +119,36 @@ public sealed class ORMap<TKey, TValue> :
         var keys = KeySet.Remove(node, key);
         var delta = (Delta ?? ORMapDelta<TKey, TValue>.Empty).Merge(
             new ORMapDelta<TKey, TValue>(keys.Delta!, ImmutableDictionary<TKey, TValue>.Empty));
-        return new ORMap<TKey, TValue>(keys.ResetDelta(), Entries.Remove(key), delta);
+        return new ORMap<TKey, TValue>(keys.ResetDelta(), AllValues, delta);
     }
 
     /// <inheritdoc />
     public ORMap<TKey, TValue> Merge(ORMap<TKey, TValue> other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        var keys = KeySet.Merge(other.KeySet);
-        var values = ImmutableDictionary.CreateBuilder<TKey, TValue>();
-        foreach (var key in keys.Elements)
-        {
-            var ours = Entries.TryGetValue(key, out var a);
-            var theirs = other.Entries.TryGetValue(key, out var b);
-            values.Add(key, ours && theirs ? a!.Merge(b!) : ours ? a! : b!);
-        }
-
-        return new ORMap<TKey, TValue>(keys, values.ToImmutable(), null);
+        return new ORMap<TKey, TValue>(KeySet.Merge(other.KeySet), MergeValues(AllValues, other.AllValues), null);
     }
 
     /// <inheritdoc />
     public ORMap<TKey, TValue> MergeDelta(ORMapDelta<TKey, TValue> delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        var keys = KeySet.MergeDelta(delta.Keys);
-        var values = Entries;
-        foreach (var (key, value) in delta.Values)
+        return new ORMap<TKey, TValue>(KeySet.MergeDelta(delta.Keys), MergeValues(AllValues, delta.Values), null);
+    }
+
+    private static ImmutableDictionary<TKey, TValue> MergeValues(ImmutableDictionary<TKey, TValue> ours, ImmutableDictionary<TKey, TValue> theirs)
+    {
+        var merged = ours;
+        foreach (var (key, value) in theirs)
         {
-            values = values.SetItem(key, values.TryGetValue(key, out var ours) ? ours.Merge(value) : value);
+            merged = merged.SetItem(key, merged.TryGetValue(key, out var mine) ? mine.Merge(value) : value);
         }
 
-        // Only keys the delta touched (or all of them, after a clear) can have lost their last dot.
-        var candidates = delta.Keys.ClearedBy is null ? delta.Keys.Ops.Keys : Entries.Keys;
-        foreach (var key in candidates)
-        {
-            if (!keys.Contains(key))
-            {
-                values = values.Remove(key);
-            }
-        }
-
-        return new ORMap<TKey, TValue>(keys, values, null);
+        return merged;
     }
 
     /// <inheritdoc />
-    public ORMap<TKey, TValue> ResetDelta() => Delta is null ? this : new ORMap<TKey, TValue>(KeySet, Entries, null);
+    public ORMap<TKey, TValue> ResetDelta() => Delta is null ? this : new ORMap<TKey, TValue>(KeySet, AllValues, null);
 
     /// <inheritdoc />
     public IReadOnlySet<ReplicaId> ModifiedByNodes
@@ -151,7 +156,7 @@ public sealed class ORMap<TKey, TValue> :
         get
         {
             var nodes = new HashSet<ReplicaId>(KeySet.ModifiedByNodes);
-            foreach (var value in Entries.Values)
+            foreach (var value in AllValues.Values)
             {
                 if (value is IRemovedNodePruning pruning)
                 {
@@ -166,7 +171,7 @@ public sealed class ORMap<TKey, TValue> :
     /// <inheritdoc />
     public bool NeedPruningFrom(ReplicaId removedNode) =>
         KeySet.NeedPruningFrom(removedNode) ||
-        Entries.Values.Any(v => v is IRemovedNodePruning p && p.NeedPruningFrom(removedNode));
+        AllValues.Values.Any(v => v is IRemovedNodePruning p && p.NeedPruningFrom(removedNode));
 
     /// <inheritdoc />
     public ORMap<TKey, TValue> Prune(ReplicaId removedNode, ReplicaId collapseInto) =>
@@ -178,8 +183,8 @@ public sealed class ORMap<TKey, TValue> :
 
     private ImmutableDictionary<TKey, TValue> MapValues(Func<IRemovedNodePruning<TValue>, TValue> prune)
     {
-        var values = Entries;
-        foreach (var (key, value) in Entries)
+        var values = AllValues;
+        foreach (var (key, value) in AllValues)
         {
             if (value is IRemovedNodePruning<TValue> pruning)
             {
@@ -198,7 +203,8 @@ public sealed class ORMap<TKey, TValue> :
         other is not null &&
         (ReferenceEquals(this, other) ||
          (KeySet.Equals(other.KeySet) &&
-          Entries.All(e => other.Entries.TryGetValue(e.Key, out var theirs) && e.Value.Equals(theirs))));
+          AllValues.Count == other.AllValues.Count &&
+          AllValues.All(e => other.AllValues.TryGetValue(e.Key, out var theirs) && e.Value.Equals(theirs))));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as ORMap<TKey, TValue>);

@@ -9,7 +9,7 @@ namespace ClusterLb.DistributedData.Crdt;
 /// <remarks>
 /// Akka ships value deltas; we ship the touched entry's whole value. Values are meant to be small (a register, a
 /// counter), and a whole value makes applying the delta exactly equal to a full merge even when the receiver removed
-/// the key concurrently, where a value delta would leave the receiver with a partial value until anti-entropy.
+/// the key, where a value delta would leave the receiver with a partial value until anti-entropy.
 /// </remarks>
 public sealed class ORMapDelta<TKey, TValue> : IReplicatedDelta, IEquatable<ORMapDelta<TKey, TValue>>
     where TKey : notnull
@@ -27,7 +27,7 @@ public sealed class ORMapDelta<TKey, TValue> : IReplicatedDelta, IEquatable<ORMa
     /// <summary>The delta of the key set.</summary>
     public ORSetDelta<TKey> Keys { get; }
 
-    /// <summary>Per key written (and not removed afterwards), its value after the last write.</summary>
+    /// <summary>Per key written, its value after the last write (kept when the key was removed afterwards).</summary>
     public ImmutableDictionary<TKey, TValue> Values { get; }
 
     /// <inheritdoc />
@@ -37,16 +37,9 @@ public sealed class ORMapDelta<TKey, TValue> : IReplicatedDelta, IEquatable<ORMa
     public ORMapDelta<TKey, TValue> Merge(ORMapDelta<TKey, TValue> later)
     {
         ArgumentNullException.ThrowIfNull(later);
-        var values = later.Keys.ClearedBy is null ? Values : ImmutableDictionary<TKey, TValue>.Empty;
-        foreach (var (key, op) in later.Keys.Ops)
-        {
-            if (op.Added is null)
-            {
-                values = values.Remove(key);
-            }
-        }
 
-        return new ORMapDelta<TKey, TValue>(Keys.Merge(later.Keys), values.SetItems(later.Values));
+        // A later remove keeps the earlier value: the origin keeps it as the key's tombstone value too.
+        return new ORMapDelta<TKey, TValue>(Keys.Merge(later.Keys), Values.SetItems(later.Values));
     }
 
     /// <inheritdoc />

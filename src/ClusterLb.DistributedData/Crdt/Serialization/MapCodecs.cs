@@ -25,8 +25,16 @@ internal sealed class ORMapCodec<TKey, TValue> : DataCodec<ORMap<TKey, TValue>>
             {
                 Key = _keys.Write(key, context),
                 Dots = VersionVectorWire.Write(dots, context),
-                Value = _values.Write(data.Entries[key], context),
+                Value = _values.Write(data.AllValues[key], context),
             });
+        }
+
+        foreach (var (key, value) in data.AllValues)
+        {
+            if (!data.KeySet.Contains(key))
+            {
+                body.Removed.Add(new P.ORMapValue { Key = _keys.Write(key, context), Value = _values.Write(value, context) });
+            }
         }
 
         return new P.DataBody { OrMap = body };
@@ -52,6 +60,20 @@ internal sealed class ORMapCodec<TKey, TValue> : DataCodec<ORMap<TKey, TValue>>
             }
 
             dots.Add(new(key, VersionVectorWire.Read(entry.Dots, context, "key dots")));
+        }
+
+        foreach (var removed in body.Removed)
+        {
+            var key = ORSetCodec<TKey>.ReadElement(_keys, removed.Key, context);
+            if (removed.Value is null)
+            {
+                throw new ReplicatedDataSerializationException($"ORMap tombstone '{key}' has no value.");
+            }
+
+            if (!values.TryAdd(key, _values.Read(removed.Value, context)))
+            {
+                throw new ReplicatedDataSerializationException($"ORMap lists key '{key}' twice.");
+            }
         }
 
         return Guard.Valid(() =>
@@ -82,7 +104,7 @@ internal sealed class ORMapDeltaCodec<TKey, TValue> : DataCodec<ORMapDelta<TKey,
         var body = new P.ORMapDelta { Keys = _keyDelta.WriteBody(data.Keys, context) };
         foreach (var (key, value) in data.Values)
         {
-            body.Values.Add(new P.ORMapDeltaValue { Key = _keys.Write(key, context), Value = _values.Write(value, context) });
+            body.Values.Add(new P.ORMapValue { Key = _keys.Write(key, context), Value = _values.Write(value, context) });
         }
 
         return new P.DataBody { OrMapDelta = body };
@@ -102,9 +124,9 @@ internal sealed class ORMapDeltaCodec<TKey, TValue> : DataCodec<ORMapDelta<TKey,
                 throw new ReplicatedDataSerializationException($"ORMap delta value for '{key}' is missing.");
             }
 
-            if (!keys.Ops.TryGetValue(key, out var op) || op.Added is null)
+            if (!keys.Ops.ContainsKey(key))
             {
-                throw new ReplicatedDataSerializationException($"ORMap delta carries a value for '{key}' without adding the key.");
+                throw new ReplicatedDataSerializationException($"ORMap delta carries a value for '{key}' without an op on the key.");
             }
 
             if (!values.TryAdd(key, _values.Read(wire.Value, context)))
