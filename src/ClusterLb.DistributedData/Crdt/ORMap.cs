@@ -138,10 +138,23 @@ public sealed class ORMap<TKey, TValue> :
 
     private static ImmutableDictionary<TKey, TValue> MergeValues(ImmutableDictionary<TKey, TValue> ours, ImmutableDictionary<TKey, TValue> theirs)
     {
+        if (ReferenceEquals(ours, theirs))
+        {
+            return ours;
+        }
+
         var merged = ours;
         foreach (var (key, value) in theirs)
         {
-            merged = merged.SetItem(key, merged.TryGetValue(key, out var mine) ? mine.Merge(value) : value);
+            if (!merged.TryGetValue(key, out var mine))
+            {
+                merged = merged.SetItem(key, value);
+            }
+            else if (!ReferenceEquals(mine, value))
+            {
+                // SetItem returns the same dictionary when the merged value equals the current one.
+                merged = merged.SetItem(key, mine.Merge(value));
+            }
         }
 
         return merged;

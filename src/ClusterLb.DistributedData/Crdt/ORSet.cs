@@ -113,11 +113,19 @@ public sealed class ORSet<T> :
     public ORSet<T> Merge(ORSet<T> other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(ElementDots, other.ElementDots) && VersionVector.Equals(other.VersionVector))
+        {
+            return Delta is null ? this : ResetDelta();
+        }
+
         var merged = ElementDots;
         foreach (var (element, theirDots) in other.ElementDots)
         {
             var ourDots = ElementDots.GetValueOrDefault(element) ?? VersionVector.Empty;
-            merged = SetOrRemove(merged, element, MergeDots(ourDots, VersionVector, theirDots, other.VersionVector));
+            if (!ReferenceEquals(ourDots, theirDots))
+            {
+                merged = SetOrRemove(merged, element, MergeDots(ourDots, VersionVector, theirDots, other.VersionVector));
+            }
         }
 
         foreach (var (element, ourDots) in ElementDots)
