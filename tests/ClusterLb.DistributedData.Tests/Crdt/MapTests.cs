@@ -120,10 +120,12 @@ public class MapTests
         side1 = side1.SetItem(A, "host-1", "10.0.0.11:80 weight=5", At(200));
         side1 = side1.Remove(A, "host-2");
         side1 = side1.SetItem(A, "host-4", "10.0.0.14:80 weight=1", At(210));
+        side1 = side1.SetItem(A, "host-5", "10.0.0.15:80 weight=1", At(220));
         // Admin on side 2, later by the clock:
         side2 = side2.SetItem(C, "host-1", "10.0.0.11:80 weight=2", At(300));
         side2 = side2.SetItem(C, "host-2", "10.0.0.12:80 weight=3", At(310));
         side2 = side2.Remove(C, "host-3");
+        side2 = side2.SetItem(C, "host-5", "10.0.0.15:80 weight=4", At(320));
 
         var healed1 = side1.Merge(side2);
         var healed2 = side2.Merge(side1);
@@ -134,5 +136,7 @@ public class MapTests
         Assert.Equal("10.0.0.12:80 weight=3", hosts["host-2"]); // removed on 1, edited on 2: the edit wins
         Assert.False(hosts.ContainsKey("host-3"));                 // removed on 2, untouched on 1: removed
         Assert.Equal("10.0.0.14:80 weight=1", hosts["host-4"]); // added on 1: added
+        Assert.Equal("10.0.0.15:80 weight=4", hosts["host-5"]); // added on both: the later write wins
+        Assert.Equal(5 - 1, hosts.Count);
     }
 }
