@@ -128,7 +128,7 @@ public sealed class GCounter :
     public override bool Equals(object? obj) => Equals(obj as GCounter);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Value.GetHashCode();
+    public override int GetHashCode() => State.Count == 0 ? 0 : HashCode.Combine(State.Count, State.Keys.First(), State.Values.First());
 
     /// <inheritdoc />
     public override string ToString() => $"GCounter({Value})";

@@ -7,7 +7,8 @@ namespace ClusterLb.DistributedData.Crdt;
 /// </summary>
 /// <remarks>
 /// Correctness depends on clocks: with the default <see cref="LwwClocks.WallClock{T}"/> a write made on a node whose
-/// clock runs behind can lose to an older write from a node whose clock runs ahead.
+/// clock runs behind can lose to an older write from a node whose clock runs ahead. A custom clock must never give
+/// two different values the same timestamp on the same replica: nothing would order them.
 /// </remarks>
 public sealed class LWWRegister<T> : IReplicatedData<LWWRegister<T>>, IEquatable<LWWRegister<T>>
 {

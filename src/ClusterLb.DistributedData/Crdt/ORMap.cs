@@ -25,6 +25,7 @@ public sealed class ORMap<TKey, TValue> :
     /// <summary>The empty map.</summary>
     public static readonly ORMap<TKey, TValue> Empty = new(ORSet<TKey>.Empty, ImmutableDictionary<TKey, TValue>.Empty, null);
 
+    // A cache of a pure function of immutable fields: a racing second computation yields an equal dictionary.
     private ImmutableDictionary<TKey, TValue>? _entries;
 
     private ORMap(ORSet<TKey> keys, ImmutableDictionary<TKey, TValue> values, ORMapDelta<TKey, TValue>? delta)

@@ -124,7 +124,7 @@ public sealed class ORSet<T> :
             var ourDots = ElementDots.GetValueOrDefault(element) ?? VersionVector.Empty;
             if (!ReferenceEquals(ourDots, theirDots))
             {
-                merged = SetOrRemove(merged, element, MergeDots(ourDots, VersionVector, theirDots, other.VersionVector));
+                merged = SetOrRemove(merged, element, Dots.Merge(ourDots, VersionVector, theirDots, other.VersionVector));
             }
         }
 
@@ -132,7 +132,7 @@ public sealed class ORSet<T> :
         {
             if (!other.ElementDots.ContainsKey(element))
             {
-                merged = SetOrRemove(merged, element, Unseen(ourDots, other.VersionVector));
+                merged = SetOrRemove(merged, element, Dots.Unseen(ourDots, other.VersionVector));
             }
         }
 
@@ -148,7 +148,7 @@ public sealed class ORSet<T> :
         {
             foreach (var (element, dots) in ElementDots)
             {
-                elements = SetOrRemove(elements, element, Unseen(dots, clearedBy));
+                elements = SetOrRemove(elements, element, Dots.Unseen(dots, clearedBy));
             }
         }
 
@@ -157,12 +157,12 @@ public sealed class ORSet<T> :
             var dots = elements.GetValueOrDefault(element) ?? VersionVector.Empty;
             if (op.RemovedBy is not null)
             {
-                dots = Unseen(dots, op.RemovedBy);
+                dots = Dots.Unseen(dots, op.RemovedBy);
             }
 
             if (op.Added is not null)
             {
-                dots = AddDots(dots, VersionVector, op.Added);
+                dots = Dots.Add(dots, VersionVector, op.Added);
             }
 
             elements = SetOrRemove(elements, element, dots);
@@ -225,73 +225,6 @@ public sealed class ORSet<T> :
         }
 
         return new ORSet<T>(elements, VersionVector.PruningCleanup(removedNode), null);
-    }
-
-    /// <summary>
-    /// The dots that survive a merge: a dot both sides hold stays; a dot only one side holds stays only if the other
-    /// side has not seen it (if it has, it removed it).
-    /// </summary>
-    internal static VersionVector MergeDots(VersionVector ours, VersionVector ourHistory, VersionVector theirs, VersionVector theirHistory)
-    {
-        if (ours.Equals(theirs))
-        {
-            return ours;
-        }
-
-        var result = new List<KeyValuePair<ReplicaId, long>>(ours.Count + theirs.Count);
-        foreach (var (node, version) in ours.Versions)
-        {
-            var their = theirs.VersionAt(node);
-            if (version == their || !theirHistory.Covers(node, version))
-            {
-                result.Add(new(node, version));
-            }
-        }
-
-        foreach (var (node, version) in theirs.Versions)
-        {
-            if (version != ours.VersionAt(node) && !ourHistory.Covers(node, version))
-            {
-                result.Add(new(node, version));
-            }
-        }
-
-        return VersionVector.Create(result);
-    }
-
-    /// <summary>The dots of <paramref name="dots"/> that <paramref name="history"/> has not seen.</summary>
-    internal static VersionVector Unseen(VersionVector dots, VersionVector history)
-    {
-        var keep = true;
-        foreach (var (node, version) in dots.Versions)
-        {
-            keep &= !history.Covers(node, version);
-        }
-
-        return keep ? dots : VersionVector.Create(dots.Versions.Where(d => !history.Covers(d.Key, d.Value)));
-    }
-
-    /// <summary>
-    /// Applies add dots from a delta: a new dot replaces its replica's older dot if this replica has not seen it; a
-    /// dot already seen but absent was removed here, and the older dot it supersedes goes as well.
-    /// </summary>
-    internal static VersionVector AddDots(VersionVector dots, VersionVector history, VersionVector added)
-    {
-        var result = dots;
-        foreach (var (node, version) in added.Versions)
-        {
-            var current = dots.VersionAt(node);
-            if (current >= version)
-            {
-                continue;
-            }
-
-            result = history.Covers(node, version)
-                ? result.Without(node)
-                : result.Without(node).Merge(VersionVector.Dot(node, version));
-        }
-
-        return result;
     }
 
     private static ImmutableDictionary<T, VersionVector> SetOrRemove(ImmutableDictionary<T, VersionVector> elements, T element, VersionVector dots)

@@ -3,20 +3,6 @@ using System.Collections.Immutable;
 namespace ClusterLb.DistributedData.Crdt;
 
 /// <summary>
-/// What happened to one element in an <see cref="ORSetDelta{T}"/>: first every dot the remover had seen is removed,
-/// then the new add dots (if any) are introduced.
-/// </summary>
-/// <param name="RemovedBy">The remover's version vector at the time of the remove, or null when not removed.</param>
-/// <param name="Added">The dots of the adds made after that remove, or null when not added.</param>
-public sealed record ORSetElementOp(VersionVector? RemovedBy, VersionVector? Added)
-{
-    /// <summary><paramref name="later"/> applied after this op, coalesced into one op.</summary>
-    public ORSetElementOp Then(ORSetElementOp later) => later.RemovedBy is not null
-        ? later
-        : new ORSetElementOp(RemovedBy, Added is null ? later.Added : later.Added is null ? Added : Added.Merge(later.Added));
-}
-
-/// <summary>
 /// The delta of an <see cref="ORSet{T}"/>: a clear (optional), then per touched element its remove and add dots,
 /// and the dots to record in the receiver's version vector. Only the last op per element is kept: a later remove
 /// subsumes earlier ops on that element because the remover had seen them.

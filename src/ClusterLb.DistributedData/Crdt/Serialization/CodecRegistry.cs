@@ -100,26 +100,22 @@ internal static class CodecRegistry
 
         if (definition == typeof(LWWMap<,>))
         {
-            return (DataCodec)typeof(CodecRegistry).GetMethod(nameof(LwwMap), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(args).Invoke(null, null)!;
+            return Invoke(nameof(LwwMap), args);
         }
 
         if (definition == typeof(LWWMapDelta<,>))
         {
-            return (DataCodec)typeof(CodecRegistry).GetMethod(nameof(LwwMapDelta), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(args).Invoke(null, null)!;
+            return Invoke(nameof(LwwMapDelta), args);
         }
 
         if (definition == typeof(PNCounterMap<>))
         {
-            return (DataCodec)typeof(CodecRegistry).GetMethod(nameof(CounterMap), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(args).Invoke(null, null)!;
+            return Invoke(nameof(CounterMap), args);
         }
 
         if (definition == typeof(PNCounterMapDelta<>))
         {
-            return (DataCodec)typeof(CodecRegistry).GetMethod(nameof(CounterMapDelta), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(args).Invoke(null, null)!;
+            return Invoke(nameof(CounterMapDelta), args);
         }
 
         throw Unsupported(type);
@@ -152,6 +148,10 @@ internal static class CodecRegistry
             (DataCodec<ORMapDelta<TKey, PNCounter>>)ForData(typeof(ORMapDelta<TKey, PNCounter>)),
             delta => delta.Underlying,
             delta => new PNCounterMapDelta<TKey>(delta));
+
+    private static DataCodec Invoke(string factory, Type[] args) =>
+        (DataCodec)typeof(CodecRegistry).GetMethod(factory, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(args).Invoke(null, null)!;
 
     private static object Create(Type openCodec, Type[] args, params object[] dependencies)
     {
