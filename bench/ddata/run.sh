@@ -4,7 +4,8 @@
 #
 #   bench/ddata/run.sh [SECONDS_PER_MEASUREMENT]     (default 1)
 #
-# Single-threaded, Release build; the machine is shared, so compare runs made back to back.
+# Single-threaded, Release build. The machine is shared: "CPU us/op" (this thread's CPU time, clock_gettime) and
+# "alloc B/op" are the steady numbers; ops/s is wall clock and swings with other load.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dotnet build -c Release "$here/DDataBench/DDataBench.csproj" -nologo -v q >/dev/null

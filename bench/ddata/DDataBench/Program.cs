@@ -24,21 +24,34 @@ LWWMap<string, ByteString> Pool(int pool, int hosts)
     return map.ResetDelta();
 }
 
-var rows = new List<(string Name, string Value, string Unit)>();
-void Row(string name, string value, string unit) { rows.Add((name, value, unit)); Console.Error.WriteLine($"  {name}: {value} {unit}"); }
+var rows = new List<(string Name, string Value, string Unit, string Cpu, string Alloc)>();
+void Row(string name, string value, string unit) => rows.Add((name, value, unit, "", ""));
 
-double Rate(Func<int> body)
+// The machine is shared, so wall-clock rates swing with other load; CPU time of this thread per op and bytes
+// allocated per op are the steadier numbers.
+void Measure(string name, Action body)
 {
     body(); // warm up (JIT, caches)
     var watch = Stopwatch.StartNew();
+    var cpuStart = ThreadCpu();
+    var allocStart = GC.GetAllocatedBytesForCurrentThread();
     long ops = 0;
     while (watch.Elapsed.TotalSeconds < seconds)
     {
-        ops += body();
+        for (var i = 0; i < 16; i++)
+        {
+            body();
+        }
+
+        ops += 16;
     }
 
-    return ops / watch.Elapsed.TotalSeconds;
+    var cpu = ThreadCpu() - cpuStart;
+    var alloc = GC.GetAllocatedBytesForCurrentThread() - allocStart;
+    rows.Add((name, $"{ops / watch.Elapsed.TotalSeconds:N0}", "ops/s", $"{cpu.TotalMilliseconds * 1000 / ops:N2}", $"{alloc / ops:N0}"));
 }
+
+static TimeSpan ThreadCpu() => ThreadClock.Now();
 
 // --- registry-shaped data: 500 pools x 20 hosts = 10,000 LWW entries -----------------------------------------
 var pools = Enumerable.Range(0, 500).Select(p => Pool(p, 20)).ToArray();
@@ -58,42 +71,64 @@ Row("delta of one host removal", $"{ReplicatedDataSerializer.SerializedSize(pool
 // --- throughput ------------------------------------------------------------------------------------------
 var poolA = pools[7];
 var poolB = poolA.SetItem(nodes[1], "host-7-1", Spec(7, 50), Tick()).Remove(nodes[2], "host-7-2").ResetDelta();
-Row("merge, 20-host pool, 2 entries differ", $"{Rate(() => { _ = poolA.Merge(poolB); return 1; }):N0}", "merges/s");
+Measure("merge, 20-host pool, 2 entries differ", () => { _ = poolA.Merge(poolB); });
 
 var bigB = single.SetItem(nodes[1], "host-0-1", Spec(0, 50), Tick()).SetItem(nodes[2], "host-0-9000", Spec(0, 51), Tick()).ResetDelta();
-Row("merge, 10,000-host map, 2 entries differ", $"{Rate(() => { _ = single.Merge(bigB); return 1; }):N1}", "merges/s");
+Measure("merge, 10,000-host map, 2 entries differ", () => { _ = single.Merge(bigB); });
 
 var delta = oneChange.Delta!;
-Row("delta-merge into a 20-host pool", $"{Rate(() => { _ = pools[0].MergeDelta(delta); return 1; }):N0}", "deltas/s");
+Measure("delta-merge into a 20-host pool", () => { _ = pools[0].MergeDelta(delta); });
 var bigDelta = single.SetItem(nodes[1], "host-0-77", Spec(0, 77), Tick()).Delta!;
-Row("delta-merge into a 10,000-host map", $"{Rate(() => { _ = single.MergeDelta(bigDelta); return 1; }):N0}", "deltas/s");
+Measure("delta-merge into a 10,000-host map", () => { _ = single.MergeDelta(bigDelta); });
 
 var counterA = Enumerable.Range(0, 3).Aggregate(GCounter.Empty, (c, i) => c.Increment(nodes[i], 10));
 var counterB = counterA.Increment(nodes[0], 5).ResetDelta();
-Row("GCounter merge (3 replicas)", $"{Rate(() => { _ = counterA.Merge(counterB); return 1; }):N0}", "merges/s");
+Measure("GCounter merge (3 replicas)", () => { _ = counterA.Merge(counterB); });
 
 var setA = Enumerable.Range(0, 1000).Aggregate(ORSet<string>.Empty, (set, i) => set.Add(nodes[i % 3], $"e{i}")).ResetDelta();
 var setB = setA.Add(nodes[1], "new").Remove(nodes[2], "e5").ResetDelta();
-Row("ORSet merge, 1,000 elements", $"{Rate(() => { _ = setA.Merge(setB); return 1; }):N0}", "merges/s");
+Measure("ORSet merge, 1,000 elements", () => { _ = setA.Merge(setB); });
 var setDelta = setA.Add(nodes[1], "new").Delta!;
-Row("ORSet delta-merge, 1,000 elements", $"{Rate(() => { _ = setA.MergeDelta(setDelta); return 1; }):N0}", "deltas/s");
+Measure("ORSet delta-merge, 1,000 elements", () => { _ = setA.MergeDelta(setDelta); });
 
 var local = pools[3];
 var n = 0;
-Row("local update (SetItem) on a 20-host pool", $"{Rate(() => { local = local.SetItem(nodes[0], $"host-3-{n++ % 20}", Spec(3, 1), Tick()).ResetDelta(); return 1; }):N0}", "updates/s");
+Measure("local update (SetItem) on a 20-host pool", () => { local = local.SetItem(nodes[0], $"host-3-{n++ % 20}", Spec(3, 1), Tick()).ResetDelta(); });
 
 var poolBytes = ReplicatedDataSerializer.Serialize(pools[9]);
-Row("serialize a 20-host pool", $"{Rate(() => { _ = ReplicatedDataSerializer.Serialize(pools[9]); return 1; }):N0}", "ops/s");
-Row("deserialize a 20-host pool", $"{Rate(() => { _ = ReplicatedDataSerializer.Deserialize(poolBytes); return 1; }):N0}", "ops/s");
+Measure("serialize a 20-host pool", () => { _ = ReplicatedDataSerializer.Serialize(pools[9]); });
+Measure("deserialize a 20-host pool", () => { _ = ReplicatedDataSerializer.Deserialize(poolBytes); });
 var deltaBytes = ReplicatedDataSerializer.Serialize(delta);
-Row("deserialize + apply a one-host delta", $"{Rate(() => { _ = pools[0].MergeDelta(ReplicatedDataSerializer.Deserialize<LWWMapDelta<string, ByteString>>(deltaBytes)); return 1; }):N0}", "ops/s");
+Measure("deserialize + apply a one-host delta", () => { _ = pools[0].MergeDelta(ReplicatedDataSerializer.Deserialize<LWWMapDelta<string, ByteString>>(deltaBytes)); });
 
 Console.WriteLine();
 var width = rows.Max(r => r.Name.Length);
 var valueWidth = rows.Max(r => r.Value.Length);
-Console.WriteLine($"| {"measurement".PadRight(width)} | {"value".PadLeft(valueWidth)} | unit");
-Console.WriteLine($"|{new string('-', width + 2)}|{new string('-', valueWidth + 2)}|------");
-foreach (var (name, value, unit) in rows)
+Console.WriteLine($"| {"measurement".PadRight(width)} | {"value".PadLeft(valueWidth)} | {"CPU us/op",9} | {"alloc B/op",10} | unit");
+Console.WriteLine($"|{new string('-', width + 2)}|{new string('-', valueWidth + 2)}|-----------|------------|------");
+foreach (var (name, value, unit, cpu, alloc) in rows)
 {
-    Console.WriteLine($"| {name.PadRight(width)} | {value.PadLeft(valueWidth)} | {unit}");
+    Console.WriteLine($"| {name.PadRight(width)} | {value.PadLeft(valueWidth)} | {cpu,9} | {alloc,10} | {unit}");
+}
+
+/// <summary>CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID): unaffected by other processes' load.</summary>
+internal static class ThreadClock
+{
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    public static TimeSpan Now()
+    {
+        const int ThreadCpuTime = 3;
+        return ClockGetTime(ThreadCpuTime, out var time) == 0
+            ? TimeSpan.FromTicks(time.Seconds * TimeSpan.TicksPerSecond + time.Nanoseconds / 100)
+            : System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+    }
 }

@@ -81,7 +81,10 @@ public sealed class ORMap<TKey, TValue> :
             throw new ArgumentException($"ORMap key '{missing}' has no value.", nameof(values));
         }
 
-        return new ORMap<TKey, TValue>(keys.ResetDelta(), values.ToImmutableDictionary(v => v.Key, v => WithoutDelta(v.Value)), null);
+        var stored = values.Values.Any(v => v is IDeltaReplicatedData { Delta: not null })
+            ? values.ToImmutableDictionary(v => v.Key, v => WithoutDelta(v.Value))
+            : values;
+        return new ORMap<TKey, TValue>(keys.ResetDelta(), stored, null);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Google.Protobuf;
 
@@ -32,22 +33,49 @@ public static class TypeDescriptor
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);
 
+    // Every message names its type, and closing generic types by reflection costs microseconds; the caches are
+    // capped because descriptors arrive from the network.
+    private const int MaxCached = 1024;
+    private static readonly ConcurrentDictionary<Type, string> Formatted = new();
+    private static readonly ConcurrentDictionary<string, Type> Parsed = new(StringComparer.Ordinal);
+
     /// <summary>The descriptor of <paramref name="type"/>; throws when the type has no wire format.</summary>
     public static string Format(Type type)
     {
+        if (Formatted.TryGetValue(type, out var cached))
+        {
+            return cached;
+        }
+
         var builder = new StringBuilder();
         Append(builder, type);
-        return builder.ToString();
+        var descriptor = builder.ToString();
+        if (Formatted.Count < MaxCached)
+        {
+            Formatted.TryAdd(type, descriptor);
+        }
+
+        return descriptor;
     }
 
     /// <summary>The closed type a descriptor names; throws <see cref="ReplicatedDataSerializationException"/> when malformed.</summary>
     public static Type Parse(string descriptor)
     {
+        if (Parsed.TryGetValue(descriptor, out var cached))
+        {
+            return cached;
+        }
+
         var position = 0;
         var type = ParseType(descriptor, ref position);
         if (position != descriptor.Length)
         {
             throw Malformed(descriptor, position, "unexpected trailing characters");
+        }
+
+        if (Parsed.Count < MaxCached)
+        {
+            Parsed.TryAdd(descriptor, type);
         }
 
         return type;
