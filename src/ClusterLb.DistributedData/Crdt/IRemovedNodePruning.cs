@@ -7,7 +7,9 @@ namespace ClusterLb.DistributedData.Crdt;
 /// <remarks>
 /// Protocol (run by the replicator): the leader calls <see cref="Prune"/> with itself as collapse target once
 /// every node has seen the removed node's last updates; every other replica calls <see cref="PruningCleanup"/> on
-/// its own state before merging the pruned one, so stale slots of the removed node cannot come back.
+/// its own state before merging the pruned one, so stale slots of the removed node cannot come back. Pruning an ORSet
+/// or ORMap re-tags elements with versions its delta stream never carried, so the pruned value must travel as full
+/// state, in order, before the next delta of that key.
 /// </remarks>
 public interface IRemovedNodePruning
 {
