@@ -42,12 +42,15 @@ public sealed class MembershipState
         }
     }
 
-    /// <summary>Members reported unreachable by a non-Down observer (excluding self).</summary>
+    /// <summary>
+    /// Members (other than self) that some observer reports unreachable or terminated: what events and the status
+    /// snapshot show. Convergence and the leader's duties use <see cref="ReachabilityExcludingDownedObservers"/> instead.
+    /// </summary>
     public ImmutableSortedSet<Member> UnreachableMembers
     {
         get
         {
-            var unreachable = ReachabilityExcludingDownedObservers.AllUnreachableOrTerminated;
+            var unreachable = Reachability.AllUnreachableOrTerminated;
             return Members.Where(m => !m.UniqueAddress.Equals(SelfUniqueAddress) && unreachable.Contains(m.UniqueAddress))
                 .ToImmutableSortedSet(MemberAddressOrdering.Instance);
         }
