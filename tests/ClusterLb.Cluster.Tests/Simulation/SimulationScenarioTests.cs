@@ -171,6 +171,28 @@ public class SimulationScenarioTests
     }
 
     [Theory, MemberData(nameof(Seeds))]
+    public void Two_nodes_that_lose_only_their_mutual_link_are_downed_as_indirectly_connected(int seed)
+    {
+        var sim = Formed(seed, 5);
+        var pair = sim.Nodes.OrderBy(_ => sim.Random.Next()).Take(2).ToList();
+        var rest = sim.Nodes.Except(pair).ToList();
+        sim.Partition([pair[0]], [pair[1]]);
+        Check(sim, sim.RunUntil(() => sim.IsConverged(rest) && pair.All(n => !n.Alive), TimeSpan.FromSeconds(120)),
+            "the indirectly connected pair was not downed while the rest continued");
+    }
+
+    [Theory, MemberData(nameof(Seeds))]
+    public void Three_way_split_without_majority_downs_everyone(int seed)
+    {
+        var sim = Formed(seed, 5);
+        var order = sim.Nodes.OrderBy(_ => sim.Random.Next()).ToList();
+        List<SimNode>[] parts = [order.Take(2).ToList(), order.Skip(2).Take(2).ToList(), order.Skip(4).ToList()];
+        sim.Partition(parts[0], parts[1].Concat(parts[2]));
+        sim.Partition(parts[1], parts[2]);
+        Check(sim, sim.RunUntil(() => sim.Nodes.All(n => !n.Alive), TimeSpan.FromSeconds(120)), "some part survived a split without majority");
+    }
+
+    [Theory, MemberData(nameof(Seeds))]
     public void Lossy_network_still_converges(int seed)
     {
         var sim = new ClusterSimulation(seed).WithNodes(5);
