@@ -61,8 +61,15 @@ public sealed class Gossip
     /// <summary>Replaces the reachability table.</summary>
     public Gossip WithReachability(Reachability reachability) => With(overview: Overview with { Reachability = reachability });
 
+    // Built on first lookup; the gossip is immutable, so a racing second build is harmless.
+    private Dictionary<UniqueAddress, Member>? _index;
+
     /// <summary>The member for exactly this incarnation, or null.</summary>
-    public Member? GetMember(UniqueAddress node) => Members.TryGetValue(Member.Restore(node, MemberStatus.Joining), out var m) ? m : null;
+    public Member? GetMember(UniqueAddress node)
+    {
+        var index = _index ??= Members.ToDictionary(m => m.UniqueAddress);
+        return index.GetValueOrDefault(node);
+    }
     /// <summary>True when this incarnation is a member.</summary>
     public bool HasMember(UniqueAddress node) => GetMember(node) is not null;
     /// <summary>The member at <paramref name="address"/>, whatever its uid, or null.</summary>

@@ -48,7 +48,15 @@ public sealed partial class ClusterCore
 
         Gossip winner;
         bool talkback;
-        switch (remote.Version.CompareTo(local.Version))
+        var comparison = remote.Version.CompareTo(local.Version);
+        ClusterMetrics.GossipReceived.Add(1, new KeyValuePair<string, object?>("outcome", comparison switch
+        {
+            VectorClockOrdering.Same => "same",
+            VectorClockOrdering.Before => "older",
+            VectorClockOrdering.After => "newer",
+            _ => "merge",
+        }));
+        switch (comparison)
         {
             case VectorClockOrdering.Same:
                 winner = remote.MergeSeen(local);

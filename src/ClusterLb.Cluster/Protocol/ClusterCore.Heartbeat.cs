@@ -32,7 +32,8 @@ public sealed partial class ClusterCore
         _heartbeatReceivers = receivers;
 
         var nowMs = (long)now.TotalMilliseconds;
-        foreach (var node in receivers)
+        // Sorted, not hash order: hash codes of strings differ per process, and output order must be reproducible.
+        foreach (var node in receivers.OrderBy(n => n))
         {
             if (!_firstHeartbeatSent.TryGetValue(node, out var first))
                 _firstHeartbeatSent = _firstHeartbeatSent.SetItem(node, now);
@@ -62,11 +63,13 @@ public sealed partial class ClusterCore
             {
                 _log.LogWarning("Marking node {Node} as Unreachable", node);
                 changed = changed.Unreachable(Self, node);
+                ClusterMetrics.ReachabilityChanges.Add(1, new KeyValuePair<string, object?>("status", "unreachable"));
             }
             else if (available && status == ReachabilityStatus.Unreachable)
             {
                 _log.LogInformation("Marking node {Node} as Reachable", node);
                 changed = changed.Reachable(Self, node);
+                ClusterMetrics.ReachabilityChanges.Add(1, new KeyValuePair<string, object?>("status", "reachable"));
             }
         }
         if (!ReferenceEquals(changed, reachability))

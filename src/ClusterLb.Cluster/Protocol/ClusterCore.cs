@@ -173,6 +173,7 @@ public sealed partial class ClusterCore
     {
         if (m.Status is MemberStatus.Down or MemberStatus.Removed) return;
         _log.LogWarning("Marking {Member} as Down ({By})", m.UniqueAddress, by);
+        ClusterMetrics.MembersDowned.Add(1, new KeyValuePair<string, object?>("by", by));
         var g = State.LatestGossip.Update([m.Copy(MemberStatus.Down)]);
         UpdateGossip(g);
     }

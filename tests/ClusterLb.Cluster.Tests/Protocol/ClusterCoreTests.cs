@@ -113,5 +113,27 @@ public class ClusterCoreTests
     public void Invalid_settings_are_rejected_at_construction() =>
         Assert.Throws<ArgumentException>(() => new ClusterCore(Node("a"), new ClusterSettings { MinNrOfMembers = 0 }, _time, new Random(1)));
 
+    [Fact]
+    public void Operator_down_is_counted_in_metrics()
+    {
+        var downs = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "ClusterLb.Cluster" && instrument.Name == "clusterlb.cluster.members.downed") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var t in tags)
+                if (t.Key == "by" && (string?)t.Value == "operator") Interlocked.Add(ref downs, value);
+        });
+        listener.Start();
+        var a = Core("a", "a");
+        a.Start();
+        var fx = a.Down(Addr("a"));
+        Assert.Contains(fx.Events, e => e is MemberDowned);
+        Assert.True(Interlocked.Read(ref downs) >= 1);
+    }
+
     private sealed record Bogus : IClusterMessage;
 }

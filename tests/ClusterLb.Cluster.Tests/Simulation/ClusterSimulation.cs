@@ -30,6 +30,8 @@ internal sealed class ClusterSimulation
     public TimeSpan Now => Time.Elapsed;
     public List<SimNode> Nodes { get; } = [];
     public IEnumerable<SimNode> AliveNodes => Nodes.Where(n => n.Alive);
+    /// <summary>Messages handed to the network, by message type (for the benchmark's traffic numbers).</summary>
+    public Dictionary<string, long> MessagesSent { get; } = [];
 
     /// <summary>Creates n nodes; the first <paramref name="seedCount"/> are the seed nodes, in order.</summary>
     public ClusterSimulation WithNodes(int n, int seedCount = 2)
@@ -153,6 +155,9 @@ internal sealed class ClusterSimulation
         return sb.ToString();
     }
 
+    /// <summary>The whole trace, for checking that a seed replays identically.</summary>
+    public IReadOnlyList<string> FullTrace => _trace;
+
     public void Trace(string line) => _trace.Add($"{Now.TotalSeconds,8:0.000}s {line}");
 
     private void ScheduleTick(SimNode node, ClusterCore core, TimeSpan after) =>
@@ -180,6 +185,8 @@ internal sealed class ClusterSimulation
 
     private void Deliver(SimNode from, Send send)
     {
+        var kind = send.Message.GetType().Name;
+        MessagesSent[kind] = MessagesSent.GetValueOrDefault(kind) + 1;
         if (_blocked.Contains((from.Address, send.To))) return;
         var latency = TimeSpan.FromMilliseconds(1 + Random.Next(20));
         Schedule(latency, () =>
