@@ -193,6 +193,41 @@ public class SimulationScenarioTests
     }
 
     [Theory, MemberData(nameof(Seeds))]
+    public void Joiner_becomes_weakly_up_while_a_member_is_unreachable_and_up_after_it_is_removed(int seed)
+    {
+        var settings = new ClusterSettings { SplitBrainResolver = new() { StableAfter = TimeSpan.FromSeconds(40) } };
+        var sim = new ClusterSimulation(seed, settings).WithNodes(4);
+        var first = sim.Nodes.Take(3).ToList();
+        foreach (var n in first) sim.Start(n, TimeSpan.FromSeconds(2));
+        Check(sim, sim.RunUntil(() => sim.IsConverged(first), FormTimeout), "3 nodes did not converge");
+        var victim = first[2];
+        sim.Kill(victim);
+        Check(sim, sim.RunUntil(() => first[0].State.UnreachableMembers.Count == 1, TimeSpan.FromSeconds(15)), "victim not unreachable");
+        var joiner = sim[4];
+        sim.Start(joiner);
+        // No convergence (victim Up but unreachable, not yet downed): allow-weakly-up-members (7 s) lets the joiner in.
+        Check(sim, sim.RunUntil(() => joiner.Alive && first[0].State.LatestGossip.GetMember(joiner.Self)?.Status == MemberStatus.WeaklyUp,
+            TimeSpan.FromSeconds(30)), "joiner never became WeaklyUp");
+        Check(sim, first[0].State.LatestGossip.GetMember(victim.Self)?.Status == MemberStatus.Up, "victim was downed too early for this test");
+        var rest = new List<SimNode> { first[0], first[1], joiner };
+        Check(sim, sim.RunUntil(() => sim.IsConverged(rest), TimeSpan.FromSeconds(90)), "joiner not Up after the victim was removed");
+        Check(sim, first[1].Events.Any(e => e.Event is MemberWeaklyUp w && w.Member.UniqueAddress.Equals(joiner.Self)), "no MemberWeaklyUp event");
+    }
+
+    [Theory, MemberData(nameof(Seeds))]
+    public void Min_nr_of_members_keeps_everyone_joining_until_enough_have_joined(int seed)
+    {
+        var sim = new ClusterSimulation(seed, new ClusterSettings { MinNrOfMembers = 3 }).WithNodes(3);
+        sim.Start(sim[1]);
+        sim.Start(sim[2], TimeSpan.FromSeconds(2));
+        Check(sim, sim.RunUntil(() => sim[1].Alive && sim[1].State.Members.Count == 2 && sim[1].Core.Convergence, FormTimeout), "two nodes did not meet");
+        sim.RunFor(TimeSpan.FromSeconds(15));
+        Check(sim, sim[1].State.Members.All(m => m.Status == MemberStatus.Joining), "members moved Up before min-nr-of-members");
+        sim.Start(sim[3]);
+        Check(sim, sim.RunUntil(() => sim.IsConverged(sim.Nodes), FormTimeout), "did not become Up once three joined");
+    }
+
+    [Theory, MemberData(nameof(Seeds))]
     public void Lossy_network_still_converges(int seed)
     {
         var sim = new ClusterSimulation(seed).WithNodes(5);
