@@ -13,6 +13,9 @@ public sealed partial class ClusterCore
         else Post(target.Node.Address, new GossipStatus(Self, State.LatestGossip.Version));
     }
 
+    private bool IsGossipSpeedupNeeded =>
+        State.Members.Any(m => m.Status == MemberStatus.Down) || State.LatestGossip.SeenBy.Count < State.Members.Count / 2;
+
     private void SendGossipTo(UniqueAddress node) =>
         Post(node.Address, new GossipEnvelope(Self, node, State.LatestGossip));
 

@@ -112,8 +112,9 @@ public sealed partial class ClusterCore
         }
         if (now >= _nextGossip)
         {
-            _nextGossip = now + _settings.GossipInterval;
             GossipTick();
+            // Akka's speed-up: while a member is Down or fewer than half have seen our state, gossip three times as often.
+            _nextGossip = now + (IsGossipSpeedupNeeded ? _settings.GossipInterval / 3 : _settings.GossipInterval);
         }
         if (now >= _nextLeaderActions)
         {
