@@ -228,6 +228,19 @@ public class SimulationScenarioTests
     }
 
     [Theory, MemberData(nameof(Seeds))]
+    public void Keep_oldest_keeps_the_oldest_side_even_when_it_is_the_minority(int seed)
+    {
+        var settings = new ClusterSettings { SplitBrainResolver = new() { ActiveStrategy = DowningStrategyKind.KeepOldest } };
+        var sim = Formed(seed, 5, settings);
+        var oldest = sim.Nodes.OrderBy(n => sim[1].State.LatestGossip.GetMember(n.Self)!, MemberAgeOrdering.Instance).First();
+        var withOldest = new List<SimNode> { oldest, sim.Nodes.Where(n => n != oldest).OrderBy(_ => sim.Random.Next()).First() };
+        var others = sim.Nodes.Except(withOldest).ToList();
+        sim.Partition(withOldest, others);
+        Check(sim, sim.RunUntil(() => sim.IsConverged(withOldest) && others.All(n => !n.Alive), TimeSpan.FromSeconds(120)),
+            "the two nodes with the oldest did not survive");
+    }
+
+    [Theory, MemberData(nameof(Seeds))]
     public void Lossy_network_still_converges(int seed)
     {
         var sim = new ClusterSimulation(seed).WithNodes(5);
