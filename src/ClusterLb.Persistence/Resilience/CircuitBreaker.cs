@@ -63,6 +63,8 @@ public sealed class CircuitBreaker
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && timeout.IsCancellationRequested))
         {
+            // Whichever timer fired first, tell the abandoned call to stop before its token source is disposed.
+            await timeout.CancelAsync().ConfigureAwait(false);
             Release(success: false, counted: true);
             throw new TimeoutException($"The {_name} call did not complete within {_settings.CallTimeout.TotalSeconds:0.#} s.", e);
         }

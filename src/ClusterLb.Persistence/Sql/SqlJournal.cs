@@ -232,6 +232,14 @@ public sealed class SqlJournal : IJournal
         CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (connection.CanCreateBatch && !HasTags(accepted, start, end))
+        {
+            // One round trip for the whole transaction instead of one per event (PostgreSQL).
+            await WriteBatchAsync(connection, transaction, accepted, start, end, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await using var insert = connection.CreateCommand(_insertSql, transaction);
         var pid = insert.AddParameter("@pid", string.Empty);
         var seq = insert.AddParameter("@seq", 0L);
@@ -296,6 +304,73 @@ public sealed class SqlJournal : IJournal
                 await tagInsert.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static bool HasTags(List<(AtomicWrite Write, SerializedPayload[] Rows)> accepted, int start, int end)
+    {
+        for (var w = start; w < end; w++)
+        {
+            foreach (var repr in accepted[w].Write.Payload)
+            {
+                if (repr.Tags is { Count: > 0 })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private async Task WriteBatchAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        List<(AtomicWrite Write, SerializedPayload[] Rows)> accepted,
+        int start,
+        int end,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        var owners = new Dictionary<DbBatchCommand, AtomicWrite>(ReferenceEqualityComparer.Instance);
+        var now = DateTime.UtcNow.Ticks;
+        for (var w = start; w < end; w++)
+        {
+            var (write, rows) = accepted[w];
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var repr = write.Payload[r];
+                var command = batch.CreateBatchCommand();
+                command.CommandText = _insertSql;
+                AddBatchParameter(command, "@pid", repr.PersistenceId);
+                AddBatchParameter(command, "@seq", repr.SequenceNr);
+                AddBatchParameter(command, "@created", now);
+                AddBatchParameter(command, "@message", rows[r].Bytes);
+                AddBatchParameter(command, "@identifier", rows[r].SerializerId);
+                AddBatchParameter(command, "@manifest", rows[r].Manifest);
+                AddBatchParameter(command, "@writer", repr.WriterUuid);
+                batch.BatchCommands.Add(command);
+                owners[command] = write;
+            }
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e) when (_dialect.IsUniqueViolation(e))
+        {
+            var write = e.BatchCommand is { } failed && owners.TryGetValue(failed, out var owner) ? owner : accepted[start].Write;
+            throw new JournalWriteConflictException(write.PersistenceId, write.LowestSequenceNr, write.HighestSequenceNr, e);
+        }
+    }
+
+    private static void AddBatchParameter(DbBatchCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private DbCommand CreateTagInsert(DbConnection connection, DbTransaction transaction)
