@@ -6,7 +6,7 @@ namespace ClusterLb.Persistence;
 /// <summary>
 /// Everything under <c>clusterlb.persistence</c>; the defaults here equal those in <c>hocon/reference.conf</c>.
 /// </summary>
-public sealed record PersistenceSettings
+public sealed partial record PersistenceSettings
 {
     public PersistenceProvider Provider { get; init; } = PersistenceProvider.Sqlite;
 
@@ -28,7 +28,8 @@ public sealed record PersistenceSettings
 
     public CircuitBreakerSettings JournalCircuitBreaker { get; init; } = CircuitBreakerSettings.Default;
 
-    public CircuitBreakerSettings SnapshotCircuitBreaker { get; init; } = CircuitBreakerSettings.Default;
+    /// <summary>Akka's snapshot-store breaker defaults (5 failures, 20 s call timeout, 60 s reset).</summary>
+    public CircuitBreakerSettings SnapshotCircuitBreaker { get; init; } = new(5, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60));
 
     /// <summary>The SQLite file's absolute path for a node whose data directory is <paramref name="dataDirectory"/>.</summary>
     public string ResolveSqlitePath(string dataDirectory) =>
