@@ -11,14 +11,14 @@ public sealed partial record PersistenceSettings
 
     /// <summary>
     /// Reads <c>clusterlb.persistence</c> from a resolved root configuration; absent keys keep their defaults. The
-    /// SQLite path comes back absolute, resolved against <c>clusterlb.node.data-dir</c> (default <c>data</c>).
+    /// SQLite path comes back absolute, resolved against <c>clusterlb.node.data-dir</c> (default <c>.data</c>).
     /// A bad value fails with a <see cref="HoconException"/> naming the key, file, line and column.
     /// </summary>
     public static PersistenceSettings FromConfig(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var defaults = new PersistenceSettings();
-        var dataDirectory = config.GetString("clusterlb.node.data-dir", "data");
+        var dataDirectory = config.GetString("clusterlb.node.data-dir", ".data");
         if (!config.HasPath(Section))
         {
             return defaults with { SqlitePath = defaults.ResolveSqlitePath(dataDirectory) };

@@ -83,7 +83,7 @@ public sealed class PersistenceSettingsTests
         var settings = PersistenceSettings.FromConfig(ConfigFactory.ParseString("a = 1").Resolve());
 
         Assert.Equal(PersistenceProvider.Sqlite, settings.Provider);
-        Assert.Equal(Path.GetFullPath("data/persistence/clusterlb.db"), settings.SqlitePath);
+        Assert.Equal(Path.GetFullPath(".data/persistence/clusterlb.db"), settings.SqlitePath);
     }
 
     private static string RepoRoot()
