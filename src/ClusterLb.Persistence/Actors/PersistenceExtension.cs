@@ -53,6 +53,16 @@ public sealed class PersistenceExtension
         return extension;
     }
 
+    /// <summary>
+    /// Reads <c>clusterlb.persistence</c> from the system's configuration (<see cref="ActorSystem.Settings"/>) and
+    /// registers the stores it describes.
+    /// </summary>
+    public static PersistenceExtension Register(ActorSystem system, MessageTypeRegistry? registry = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return Register(system, PersistenceSettings.FromConfig(system.Settings), registry);
+    }
+
     /// <summary>The system's persistence, or a clear error when none was registered.</summary>
     public static PersistenceExtension Get(ActorSystem system)
     {

@@ -85,3 +85,36 @@ public sealed class AuditLogActorTests : IAsyncLifetime
         Assert.Equal(actor, (await probe.ExpectAsync<Terminated>()).ActorRef);
     }
 }
+
+public sealed class PersistenceFromConfigTests
+{
+    [Fact]
+    public async Task The_system_configuration_selects_a_sqlite_file_under_the_data_directory()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "clusterlb-persistence-tests", Guid.NewGuid().ToString("N"));
+        var config = Hocon.ConfigFactory.ParseString($"clusterlb.node.data-dir = \"{dataDir}\"\nclusterlb.persistence.sqlite.path = audit/events.db").Resolve();
+        await using (var system = ActorSystem.Create("config-tests", new ActorSystemSetup(config)))
+        {
+            var extension = PersistenceExtension.Register(system);
+            Assert.Same(extension, PersistenceExtension.Get(system));
+            var log = system.ActorOf(AuditLogActor.Props());
+            Assert.Equal(1, (await log.Ask<AuditRecorded>(new RecordAudit("n", "a", "x", "t"), TimeSpan.FromSeconds(15))).SequenceNr);
+            Assert.Throws<InvalidOperationException>(() => PersistenceExtension.Register(
+                system, new PersistenceExtension(extension.Journal, extension.SnapshotStore, extension.Registry)));
+        }
+
+        Assert.True(File.Exists(Path.Combine(dataDir, "audit", "events.db")));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Get_without_registered_persistence_fails_with_a_clear_error()
+    {
+        await using var system = ActorSystem.Create("no-persistence");
+
+        var error = Assert.Throws<InvalidOperationException>(() => PersistenceExtension.Get(system));
+
+        Assert.Contains("PersistenceExtension.Register", error.Message);
+    }
+}
