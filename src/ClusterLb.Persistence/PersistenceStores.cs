@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ClusterLb.Persistence.Journal;
 using ClusterLb.Persistence.Resilience;
 using ClusterLb.Persistence.Serialization;
@@ -14,12 +15,12 @@ public sealed class PersistenceStores : IAsyncDisposable
 {
     private readonly SqlDialect _dialect;
 
-    private PersistenceStores(SqlDialect dialect, ProtobufPayloadSerializer serializer, PersistenceSettings settings, TimeProvider? time)
+    private PersistenceStores(SqlDialect dialect, ProtobufPayloadSerializer serializer, PersistenceSettings settings, TimeProvider? time, ILoggerFactory? loggerFactory)
     {
         _dialect = dialect;
         Serializer = serializer;
-        Journal = new CircuitBreakingJournal(new SqlJournal(dialect, serializer, settings.Store), settings.JournalCircuitBreaker, time);
-        SnapshotStore = new CircuitBreakingSnapshotStore(new SqlSnapshotStore(dialect, serializer, settings.Store), settings.SnapshotCircuitBreaker, time);
+        Journal = new CircuitBreakingJournal(new SqlJournal(dialect, serializer, settings.Store), settings.JournalCircuitBreaker, time, loggerFactory?.CreateLogger<CircuitBreakingJournal>());
+        SnapshotStore = new CircuitBreakingSnapshotStore(new SqlSnapshotStore(dialect, serializer, settings.Store), settings.SnapshotCircuitBreaker, time, loggerFactory?.CreateLogger<CircuitBreakingSnapshotStore>());
     }
 
     public IJournal Journal { get; }
@@ -29,7 +30,7 @@ public sealed class PersistenceStores : IAsyncDisposable
     public ProtobufPayloadSerializer Serializer { get; }
 
     /// <summary>Builds the stores; the database is first touched on the first call.</summary>
-    public static PersistenceStores Create(PersistenceSettings settings, string dataDirectory, MessageTypeRegistry registry, TimeProvider? time = null)
+    public static PersistenceStores Create(PersistenceSettings settings, string dataDirectory, MessageTypeRegistry registry, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(registry);
@@ -40,7 +41,7 @@ public sealed class PersistenceStores : IAsyncDisposable
             PersistenceProvider.PostgreSql => new PostgreSqlDialect(settings.PostgresConnectionString, settings.Tables),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "Unknown persistence provider."),
         };
-        return new PersistenceStores(dialect, new ProtobufPayloadSerializer(registry), settings, time);
+        return new PersistenceStores(dialect, new ProtobufPayloadSerializer(registry), settings, time, loggerFactory);
     }
 
     public ValueTask DisposeAsync() => _dialect.DisposeAsync();

@@ -47,7 +47,7 @@ public sealed class PersistenceExtension
     {
         ArgumentNullException.ThrowIfNull(system);
         registry ??= new MessageTypeRegistry();
-        var stores = PersistenceStores.Create(settings, Directory.GetCurrentDirectory(), registry);
+        var stores = PersistenceStores.Create(settings, Directory.GetCurrentDirectory(), registry, loggerFactory: system.LoggerFactory);
         var extension = Register(system, new PersistenceExtension(stores.Journal, stores.SnapshotStore, registry));
         system.WhenTerminated.ContinueWith(_ => stores.DisposeAsync().AsTask(), TaskScheduler.Default);
         return extension;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ClusterLb.Persistence.Journal;
 
 namespace ClusterLb.Persistence.Resilience;
@@ -11,10 +12,11 @@ public sealed class CircuitBreakingJournal : IJournal
 {
     private readonly IJournal _inner;
 
-    public CircuitBreakingJournal(IJournal inner, CircuitBreakerSettings settings, TimeProvider? time = null)
+    public CircuitBreakingJournal(IJournal inner, CircuitBreakerSettings settings, TimeProvider? time = null, ILogger? logger = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Breaker = new CircuitBreaker("journal", settings, e => e is not JournalWriteConflictException, time);
+        Breaker.StateChanged += state => BreakerLogging.OnStateChanged(logger, "journal", state, settings);
     }
 
     public CircuitBreaker Breaker { get; }

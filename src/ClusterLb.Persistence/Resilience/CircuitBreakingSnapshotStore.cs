@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ClusterLb.Persistence.Snapshot;
 
 namespace ClusterLb.Persistence.Resilience;
@@ -7,10 +8,11 @@ public sealed class CircuitBreakingSnapshotStore : ISnapshotStore
 {
     private readonly ISnapshotStore _inner;
 
-    public CircuitBreakingSnapshotStore(ISnapshotStore inner, CircuitBreakerSettings settings, TimeProvider? time = null)
+    public CircuitBreakingSnapshotStore(ISnapshotStore inner, CircuitBreakerSettings settings, TimeProvider? time = null, ILogger? logger = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Breaker = new CircuitBreaker("snapshot store", settings, time: time);
+        Breaker.StateChanged += state => BreakerLogging.OnStateChanged(logger, "snapshot store", state, settings);
     }
 
     public CircuitBreaker Breaker { get; }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using ClusterLb.Persistence.Journal;
 using ClusterLb.Persistence.Serialization;
 
@@ -69,6 +70,7 @@ public sealed class SqlJournal : IJournal
             catch (PayloadSerializationException e)
             {
                 results[i] = e;
+                PersistenceMetrics.EventsRejected.Add(writes[i].Payload.Count, PersistenceMetrics.Provider(_dialect.Name));
             }
         }
 
@@ -78,6 +80,7 @@ public sealed class SqlJournal : IJournal
         }
 
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
         await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var start = 0;
         while (start < accepted.Count)
@@ -92,10 +95,21 @@ public sealed class SqlJournal : IJournal
             }
             while (end < accepted.Count && rowCount + accepted[end].Rows.Length <= _options.BatchSize);
 
-            await WriteTransactionAsync(connection, accepted, start, end, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WriteTransactionAsync(connection, accepted, start, end, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JournalWriteConflictException)
+            {
+                PersistenceMetrics.WriteConflicts.Add(1, PersistenceMetrics.Provider(_dialect.Name));
+                throw;
+            }
+
+            PersistenceMetrics.EventsWritten.Add(rowCount, PersistenceMetrics.Provider(_dialect.Name));
             start = end;
         }
 
+        PersistenceMetrics.WriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, PersistenceMetrics.Provider(_dialect.Name));
         return results;
     }
 
@@ -155,6 +169,8 @@ public sealed class SqlJournal : IJournal
             {
                 onReplayed(repr);
             }
+
+            PersistenceMetrics.EventsReplayed.Add(batch.Count, PersistenceMetrics.Provider(_dialect.Name));
 
             if (read < page)
             {
