@@ -12,8 +12,4 @@ public sealed record SnapshotSelectionCriteria(
 
     /// <summary>No snapshot at all (recovery replays every event).</summary>
     public static readonly SnapshotSelectionCriteria None = new(0, DateTime.MinValue);
-
-    internal bool Matches(SnapshotMetadata m) =>
-        m.SequenceNr <= MaxSequenceNr && m.SequenceNr >= MinSequenceNr &&
-        m.Timestamp <= MaxTimestamp && m.Timestamp >= MinTimestamp;
 }
