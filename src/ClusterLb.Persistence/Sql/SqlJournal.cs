@@ -143,7 +143,6 @@ public sealed class SqlJournal : IJournal
             var page = Math.Min(remaining, _options.ReplayBatchSize);
             from.Value = next;
             limit.Value = page;
-            var read = 0L;
             var batch = new List<PersistentRepr>((int)page);
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -160,7 +159,6 @@ public sealed class SqlJournal : IJournal
                         reader.IsDBNull(5) ? string.Empty : reader.GetString(5),
                         null,
                         reader.GetInt64(1)));
-                    read++;
                 }
             }
 
@@ -172,12 +170,12 @@ public sealed class SqlJournal : IJournal
 
             PersistenceMetrics.EventsReplayed.Add(batch.Count, PersistenceMetrics.Provider(_dialect.Name));
 
-            if (read < page)
+            if (batch.Count < page)
             {
                 return;
             }
 
-            remaining -= read;
+            remaining -= batch.Count;
             next = batch[^1].SequenceNr + 1;
         }
     }
