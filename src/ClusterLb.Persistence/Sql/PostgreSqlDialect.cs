@@ -37,6 +37,9 @@ public sealed class PostgreSqlDialect : SqlDialect
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>A transaction-scoped advisory lock (key "clb-schema") shared by every ClusterLb process.</summary>
+    protected override string? SchemaLockSql => "SELECT pg_advisory_xact_lock(7164775539302052717)";
+
     public override IReadOnlyList<string> CreateSchemaStatements()
     {
         var statements = new List<string>();

@@ -39,6 +39,9 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>Idempotent DDL for the three tables and their indexes.</summary>
     public abstract IReadOnlyList<string> CreateSchemaStatements();
 
+    /// <summary>A statement that takes a lock held until the schema transaction ends, or null when the database serializes DDL itself.</summary>
+    protected virtual string? SchemaLockSql => null;
+
     /// <summary>Turns an INSERT into a statement whose scalar result is the new row's <c>ordering</c>.</summary>
     public abstract string InsertReturningOrdering(string insert);
 
@@ -63,22 +66,18 @@ public abstract class SqlDialect : IAsyncDisposable
                 return;
             }
 
+            // One transaction, serialized across processes by SchemaLockSql: concurrent CREATE ... IF NOT EXISTS
+            // from several nodes on a fresh PostgreSQL database otherwise fails with "already exists".
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var statement in CreateSchemaStatements())
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var statements = SchemaLockSql is { } lockSql ? CreateSchemaStatements().Prepend(lockSql) : CreateSchemaStatements();
+            foreach (var statement in statements)
             {
-                await using var command = connection.CreateCommand();
-                command.CommandText = statement;
-                try
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (DbException e) when (IsUniqueViolation(e))
-                {
-                    // Another process created the same object between our IF NOT EXISTS check and the insert
-                    // into the catalog; the object exists, which is all we need.
-                }
+                await using var command = connection.CreateCommand(statement, transaction);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _schemaReady, true);
         }
         finally

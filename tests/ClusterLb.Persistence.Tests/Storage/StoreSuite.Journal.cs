@@ -201,6 +201,26 @@ public abstract partial class StoreSuite
     }
 
     [StoreFact]
+    public async Task Several_processes_using_a_new_database_at_once_all_create_or_find_the_tables()
+    {
+        // Each dialect is a separate pool, as separate nodes would be; all race through CREATE ... IF NOT EXISTS.
+        for (var round = 0; round < 3; round++)
+        {
+            await using var database = CreateDatabase();
+            var journals = Enumerable.Range(0, 6).Select(_ => new SqlJournal(database.CreateDialect(), Serializer)).ToList();
+            using var go = new ManualResetEventSlim();
+            var first = journals.Select(j => Task.Run(async () =>
+            {
+                go.Wait();
+                return await j.ReadHighestSequenceNrAsync("p", 0);
+            })).ToList();
+            go.Set();
+
+            Assert.All(await Task.WhenAll(first), highest => Assert.Equal(0, highest));
+        }
+    }
+
+    [StoreFact]
     public async Task Invalid_arguments_fail_clearly()
     {
         Assert.Throws<ArgumentException>(() => new AtomicWrite([Event("p", 1), Event("q", 2)]));
