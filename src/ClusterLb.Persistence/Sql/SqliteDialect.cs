@@ -124,8 +124,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override ValueTask DisposeAsync()
     {
-        // Pooled connections keep the file open; release them so the file can be moved or deleted.
-        SqliteConnection.ClearAllPools();
+        // Pooled connections keep the file open; release this file's pool (only) so it can be moved or deleted.
+        // ClearAllPools would also tear down connections other stores are using right now.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
     }
 

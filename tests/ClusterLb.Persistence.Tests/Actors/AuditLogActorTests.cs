@@ -104,7 +104,6 @@ public sealed class PersistenceFromConfigTests
         }
 
         Assert.True(File.Exists(Path.Combine(dataDir, "audit", "events.db")));
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(dataDir, recursive: true);
     }
 
