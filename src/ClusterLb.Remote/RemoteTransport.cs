@@ -308,6 +308,23 @@ public sealed class RemoteTransport : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>Test hook: drops the TCP connections to and from an address, as a network failure would.</summary>
+    internal void AbortConnections(NodeAddress address)
+    {
+        if (_associations.TryGetValue(address, out var association))
+        {
+            association.AbortConnection();
+        }
+
+        foreach (var inbound in _inbound.Keys)
+        {
+            if (inbound.Peer?.Address == address)
+            {
+                inbound.Close();
+            }
+        }
+    }
+
     internal FramedConnection CreateConnection(Socket socket)
         => new(socket, LocalAddress.Address, Settings.MaximumFrameSize, Faults, Metrics);
 

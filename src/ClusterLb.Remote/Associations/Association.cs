@@ -103,6 +103,9 @@ internal sealed class Association : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the current connection; the loop reconnects if work is pending.</summary>
+    public void AbortConnection() => _current?.Cancel();
+
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
