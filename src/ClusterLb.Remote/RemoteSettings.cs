@@ -4,7 +4,7 @@ namespace ClusterLb.Remote;
 /// Every remoting knob with its default (the <c>clusterlb.remote</c> block of <c>reference.conf</c>).
 /// Defaults follow Akka's where Akka has one.
 /// </summary>
-public sealed record RemoteSettings
+public sealed partial record RemoteSettings
 {
     /// <summary>The wire protocol version this build speaks; peers with another version are refused.</summary>
     public const int CurrentProtocolVersion = 1;
