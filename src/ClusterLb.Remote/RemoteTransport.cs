@@ -27,6 +27,7 @@ public sealed class RemoteTransport : IAsyncDisposable
     private readonly QuarantineRegistry _quarantine = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
+    private string _localPathPrefix = "\0";
     private Task _acceptLoop = Task.CompletedTask;
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -104,6 +105,7 @@ public sealed class RemoteTransport : IAsyncDisposable
         var publicPort = Settings.PublicPort != 0 ? Settings.PublicPort : BoundEndPoint.Port;
         LocalAddress = new UniqueAddress(new NodeAddress(Settings.SystemName, publicHost, publicPort), Uid);
         Metrics = new RemoteMetrics(LocalAddress.Address.ToString());
+        _localPathPrefix = LocalAddress.Address + "/";
         HandshakeContext = new HandshakeContext(LocalAddress, Settings.ProtocolVersion, new HandshakeProof(Settings.Secret), _quarantine.Contains);
         if (anyAddress && string.IsNullOrWhiteSpace(Settings.PublicHostname))
         {
@@ -469,6 +471,12 @@ public sealed class RemoteTransport : IAsyncDisposable
     private bool IsForThisNode(string path)
     {
         if (path.StartsWith('/'))
+        {
+            return true;
+        }
+
+        // Fast path: peers write our advertised address verbatim, so a prefix match avoids parsing per message.
+        if (path.StartsWith(_localPathPrefix, StringComparison.Ordinal))
         {
             return true;
         }

@@ -1,4 +1,5 @@
 using ClusterLb.Actors;
+using ClusterLb.Hocon;
 using ClusterLb.Remote.Serialization;
 using ClusterLb.Remote.Transport;
 using ClusterLb.Remote.Wire;
@@ -35,6 +36,16 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
 
     internal ILogger Logger { get; }
 
+    /// <summary>
+    /// Starts a node from its configuration: <c>clusterlb.remote.*</c> for the transport, the whole configuration for
+    /// the actor system.
+    /// </summary>
+    public static Task<Remoting> StartAsync(Config config, RemotingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return StartAsync(RemoteSettings.FromConfig(config), (options ?? new RemotingOptions()) with { Config = config }, cancellationToken);
+    }
+
     /// <summary>Starts the transport and an actor system named <see cref="RemoteSettings.SystemName"/> at its advertised address.</summary>
     public static async Task<Remoting> StartAsync(RemoteSettings settings, RemotingOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -46,10 +57,9 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create(settings.SystemName, new ActorSystemSetup
+            system = ActorSystem.Create(settings.SystemName, new ActorSystemSetup(options.Config, options.LoggerFactory)
             {
                 Address = transport.LocalAddress.Address.ToActorAddress(),
-                LoggerFactory = options.LoggerFactory,
                 ActorSettings = options.ActorSettings,
             });
         }
@@ -165,6 +175,9 @@ public sealed record RemotingOptions
     /// <summary>The fault injector; default <see cref="TransportFaults.Shared"/>.</summary>
     public TransportFaults? Faults { get; init; }
 
-    /// <summary>Kernel settings.</summary>
+    /// <summary>The node's configuration, handed to the actor system (set by the <see cref="Config"/> overload).</summary>
+    public Config? Config { get; init; }
+
+    /// <summary>Kernel settings; they win over <see cref="Config"/>.</summary>
     public ActorSettings? ActorSettings { get; init; }
 }

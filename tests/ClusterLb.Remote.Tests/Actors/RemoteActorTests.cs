@@ -123,3 +123,22 @@ public sealed class RemoteActorTests
         Assert.Empty(received);
     }
 }
+
+public sealed class RemotingConfigTests
+{
+    [Fact]
+    public async Task A_node_starts_from_hocon_and_advertises_its_public_name()
+    {
+        var config = ClusterLb.Hocon.ConfigFactory.ParseString("""
+            clusterlb.remote { system-name = lb, hostname = "127.0.0.1", port = 0, public-hostname = "localhost", secret = "s" }
+            """).Resolve();
+
+        await using var node = await Remoting.StartAsync(config);
+
+        Assert.Equal("lb", node.System.Name);
+        Assert.Equal("localhost", node.SelfAddress.Address.Host);
+        Assert.Equal(node.Transport.BoundEndPoint!.Port, node.SelfAddress.Address.Port);
+        Assert.Equal($"clb://lb@localhost:{node.SelfAddress.Address.Port}", node.System.Address.ToString());
+        Assert.Same(node, Remoting.Get(node.System));
+    }
+}
