@@ -34,11 +34,18 @@ public sealed class RemoteActorRef : InternalActorRef
 
     internal ActorRefData Wire => _wire;
 
-    /// <summary>Sends the message; one that cannot be serialized or is too large is logged and dropped, never thrown.</summary>
+    /// <summary>
+    /// Sends the message; one that cannot be serialized, is too large, or meets a full queue or a closed gate is
+    /// logged, counted and published as a <see cref="DeadLetter"/>, never thrown at the sender.
+    /// </summary>
     public override void Tell(object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _remoting.Transport.Send(Node, _wire, _remoting.ToWire(sender), message);
+        var outcome = _remoting.Transport.Send(Node, _wire, _remoting.ToWire(sender), message);
+        if (outcome is not (SendOutcome.Enqueued or SendOutcome.DeliveredLocally))
+        {
+            System.DeadLetters.Tell(new DeadLetter(message, sender ?? System.DeadLetters, this));
+        }
     }
 
     /// <inheritdoc />

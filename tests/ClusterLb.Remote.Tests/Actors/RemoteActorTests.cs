@@ -84,12 +84,14 @@ public sealed class RemoteActorTests
         var received = new ConcurrentQueue<(Ping Ping, IActorRef Sender)>();
         b.System.ActorOf(Props.Create(() => new CollectorActor(received)), "collector");
         var collector = a.RemoteUser(b, "collector");
+        var deadLettersBefore = a.System.DeadLetterCount;
 
         collector.Tell("not protobuf");
         collector.Tell(new Ping { Seq = 1 });
 
         await Eventually.True(() => received.Count == 1, "the protobuf message arrived");
         Assert.Equal(1, a.Transport.Metrics.DroppedUnserializable);
+        Assert.Equal(deadLettersBefore + 1, a.System.DeadLetterCount);
         Assert.True(logs.Contains(LogLevel.Error, "System.String is not a protobuf message"));
     }
 
