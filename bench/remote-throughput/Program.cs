@@ -21,6 +21,15 @@ foreach (var payload in new[] { 100, 1_000 })
     }
 }
 
+Console.WriteLine();
+Console.WriteLine("| run | actors: payload B | messages | one-way msg/s | alloc/msg B | ask round trips | ask p50 us | ask p99 us |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+for (var run = 1; run <= runs; run++)
+{
+    var result = await ActorBench.RunAsync(messages, roundTrips, 100);
+    Console.WriteLine($"| {run} | 100 | {messages} | {result.MessagesPerSecond:N0} | {result.AllocatedPerMessage:N0} | {roundTrips} | {result.P50:N0} | {result.P99:N0} |");
+}
+
 internal sealed record BenchResult(double MessagesPerSecond, double MegabytesPerSecond, double P50, double P99, double AllocatedPerMessage);
 
 internal static class Bench
