@@ -27,7 +27,8 @@ internal sealed class Association : IAsyncDisposable
     private long _peerUid;
     private int _started;
     private volatile Task _loop = Task.CompletedTask;
-    private volatile LiveConnection? _current;
+    private readonly Action _onUserDequeued;
+    private volatile OutboundConnection? _current;
 
     public Association(RemoteTransport transport, NodeAddress remote)
     {
@@ -36,6 +37,7 @@ internal sealed class Association : IAsyncDisposable
         _logger = transport.Logger;
         Remote = remote;
         _system = new SystemMessageBuffer(_settings.SystemMessageBufferSize);
+        _onUserDequeued = () => Interlocked.Decrement(ref _userQueued);
         _resendTimer = new Timer(static state => ((Association)state!).OnResendTick(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -268,132 +270,18 @@ internal sealed class Association : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes queued frames until the connection fails; returns why it ended.</summary>
+    /// <summary>Writes queued frames on a handshaken connection until it fails; returns why it ended.</summary>
     private async Task<string> RunConnectionAsync(FramedConnection connection, CancellationToken cancellationToken)
     {
-        using var live = new LiveConnection(PeerUid, cancellationToken);
+        using var live = new OutboundConnection(connection, PeerUid, _system, _transport, Remote, cancellationToken);
         _current = live;
-        var reader = ReadFromPeerAsync(connection, live);
         try
         {
-            if (_transport.IsQuarantined(live.PeerUid))
-            {
-                return "peer uid quarantined";
-            }
-
-            foreach (var frame in _system.TakeAllUnacked())
-            {
-                connection.Write(frame);
-            }
-
-            await connection.FlushAsync(live.Token).ConfigureAwait(false);
-            while (true)
-            {
-                var pending = 0;
-                while (_queue.Reader.TryRead(out var item))
-                {
-                    WriteItem(connection, item);
-                    if (++pending >= 256)
-                    {
-                        await connection.FlushAsync(live.Token).ConfigureAwait(false);
-                        pending = 0;
-                    }
-                }
-
-                if (pending > 0)
-                {
-                    await connection.FlushAsync(live.Token).ConfigureAwait(false);
-                }
-
-                if (!await _queue.Reader.WaitToReadAsync(live.Token).ConfigureAwait(false))
-                {
-                    return "association stopped";
-                }
-            }
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
-            && ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-            live.Cancel();
-            connection.Abort();
-            var readerReason = await reader.ConfigureAwait(false);
-            return ex is OperationCanceledException ? readerReason : ex.Message;
+            return await live.RunAsync(_queue.Reader, _onUserDequeued, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _current = null;
-            live.Cancel();
-            await connection.DisposeAsync().ConfigureAwait(false);
-            await reader.ConfigureAwait(false);
-        }
-    }
-
-    private void WriteItem(FramedConnection connection, OutboundItem item)
-    {
-        switch (item.Kind)
-        {
-            case OutboundItemKind.User:
-                Interlocked.Decrement(ref _userQueued);
-                connection.Write(item.Frame!);
-                break;
-            case OutboundItemKind.SendSystem:
-                foreach (var frame in _system.TakeUnsent())
-                {
-                    connection.Write(frame);
-                }
-
-                break;
-            case OutboundItemKind.ResendSystem:
-                foreach (var frame in _system.TakeAllUnacked())
-                {
-                    connection.Write(frame);
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>Reads acks and disassociations until the connection ends; cancels the writer when it does.</summary>
-    private async Task<string> ReadFromPeerAsync(FramedConnection connection, LiveConnection live)
-    {
-        try
-        {
-            while (true)
-            {
-                var frame = await connection.ReadAsync(live.Token).ConfigureAwait(false);
-                if (frame is null)
-                {
-                    return "closed by the peer";
-                }
-
-                switch (frame.PduCase)
-                {
-                    case WireFrame.PduOneofCase.Ack:
-                        _system.Ack(frame.Ack.CumulativeSeq);
-                        break;
-                    case WireFrame.PduOneofCase.Disassociate:
-                        if (frame.Disassociate.Reason == DisassociateReason.Quarantined)
-                        {
-                            _transport.ReportThisNodeQuarantined(Remote, frame.Disassociate.Detail);
-                        }
-
-                        return $"the peer disassociated: {frame.Disassociate.Reason}: {frame.Disassociate.Detail}";
-                    default:
-                        return $"protocol violation: {frame.PduCase} on an outbound connection";
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return live.PeerUid != 0 && _transport.IsQuarantined(live.PeerUid) ? "peer uid quarantined" : "connection closed";
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            return ex.Message;
-        }
-        finally
-        {
-            live.Cancel();
         }
     }
 
@@ -429,29 +317,5 @@ internal sealed class Association : IAsyncDisposable
         {
             socket.Dispose();
         }
-    }
-
-    /// <summary>The connection currently in use, cancellable from outside (quarantine).</summary>
-    private sealed class LiveConnection(long peerUid, CancellationToken stopping) : IDisposable
-    {
-        private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-
-        public long PeerUid { get; } = peerUid;
-
-        public CancellationToken Token => _cts.Token;
-
-        public void Cancel()
-        {
-            try
-            {
-                _cts.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already finished.
-            }
-        }
-
-        public void Dispose() => _cts.Dispose();
     }
 }
