@@ -16,6 +16,8 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
 {
     private readonly ResolvedRefCache _localRefs = new();
     private readonly ResolvedRefCache _remoteRefs = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, ActorRefData> _wireForms = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, ActorRefData>.CreateValueCallback _toWireUncached;
     private readonly Func<string, long, IActorRef?> _resolveLocal;
     private readonly Func<string, long, IActorRef?> _resolveRemote;
 
@@ -25,6 +27,7 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
         Transport = transport;
         Watcher = new RemoteWatcher(transport);
         Logger = system.LoggerFactory.CreateLogger("ClusterLb.Remote.Remoting");
+        _toWireUncached = ToWireUncached;
         _resolveLocal = ResolveLocalUncached;
         _resolveRemote = ResolveRemoteUncached;
     }
@@ -133,8 +136,8 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
             return null;
         }
 
-        var path = actor.Path.Address.IsLocal ? actor.Path.WithAddress(System.Address) : actor.Path;
-        return new ActorRefData { Path = path.ToString(), Uid = path.Uid };
+        // Senders repeat: build each ref's wire form once (weakly held, so stopped actors and asks are collected).
+        return _wireForms.GetValue(actor, _toWireUncached);
     }
 
     /// <summary>The local actor a received envelope names (the transport already checked the address is ours).</summary>
@@ -154,6 +157,12 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
 
         var resolved = _remoteRefs.GetOrResolve(data.Path, data.Uid, _resolveRemote);
         return ReferenceEquals(resolved, ActorRefs.Nobody) ? null : resolved;
+    }
+
+    private ActorRefData ToWireUncached(IActorRef actor)
+    {
+        var path = actor.Path.Address.IsLocal ? actor.Path.WithAddress(System.Address) : actor.Path;
+        return new ActorRefData { Path = path.ToString(), Uid = path.Uid };
     }
 
     private IActorRef? ResolveLocalUncached(string text, long uid)
