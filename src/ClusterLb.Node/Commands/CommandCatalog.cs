@@ -7,5 +7,6 @@ internal static class CommandCatalog
 {
     public static void AddTo(RootCommand root)
     {
+        root.Subcommands.Add(ConfigCommand.Create());
     }
 }
