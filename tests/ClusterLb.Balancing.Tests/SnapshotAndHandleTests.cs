@@ -9,7 +9,7 @@ namespace ClusterLb.Balancing.Tests;
 public class SnapshotAndHandleTests
 {
     private static PoolRoute Pool(string id, int priority, ImmutableArray<UpstreamHost> healthy, int total) =>
-        new(id, priority, new RoundRobinPolicy(), healthy, total);
+        new(id, priority, new RoundRobinPolicy(), healthy, Enumerable.Range(0, total).Select(i => i < healthy.Length ? healthy[i] : Host($"{id}-down{i}")).ToImmutableArray());
 
     [Fact]
     public void Empty_handle_picks_nothing_and_explains_why()
@@ -73,7 +73,7 @@ public class SnapshotAndHandleTests
     {
         var hosts = Hosts(5, 3, 2);
         var handle = new RouteHandle("web");
-        handle.Publish(new RoutingSnapshot("web", 1, [new PoolRoute("p", 0, new SmoothWeightedRoundRobinPolicy(), hosts, 3)]));
+        handle.Publish(new RoutingSnapshot("web", 1, [new PoolRoute("p", 0, new SmoothWeightedRoundRobinPolicy(), hosts, hosts)]));
         RouteHandle.Complete(handle.Pick()!, default);
 
         var before = GC.GetAllocatedBytesForCurrentThread();

@@ -8,5 +8,5 @@ namespace ClusterLb.Balancing.Routing;
 /// <param name="Priority">Lower is preferred.</param>
 /// <param name="Policy">The pool's policy instance (kept across snapshots so rotations continue).</param>
 /// <param name="Healthy">Hosts that may receive traffic, in configuration order.</param>
-/// <param name="TotalHosts">Every host of the pool, healthy or not.</param>
-public sealed record PoolRoute(string Id, int Priority, IBalancingPolicy Policy, ImmutableArray<UpstreamHost> Healthy, int TotalHosts);
+/// <param name="All">Every host of the pool, healthy or not (for status and metrics).</param>
+public sealed record PoolRoute(string Id, int Priority, IBalancingPolicy Policy, ImmutableArray<UpstreamHost> Healthy, ImmutableArray<UpstreamHost> All);

@@ -17,7 +17,7 @@ public sealed class RoutingSnapshot
         foreach (var pool in pools)
         {
             HealthyHosts += pool.Healthy.Length;
-            TotalHosts += pool.TotalHosts;
+            TotalHosts += pool.All.Length;
         }
         NoHostReason = $"no healthy upstream host for service '{serviceName}' ({HealthyHosts}/{TotalHosts} hosts healthy)";
     }
