@@ -7,6 +7,7 @@ namespace ClusterLb.Balancing.Routing;
 /// </summary>
 public sealed class RouteHandle
 {
+    private readonly TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RoutingSnapshot _snapshot;
 
     /// <summary>Creates a handle that routes nowhere until the first <see cref="Publish"/>.</summary>
@@ -22,11 +23,15 @@ public sealed class RouteHandle
     /// <summary>The latest published snapshot.</summary>
     public RoutingSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
+    /// <summary>Completes with the first <see cref="Publish"/>, so a node can open its listener only once it can route.</summary>
+    public Task FirstPublished => _published.Task;
+
     /// <summary>Replaces the snapshot. Only the owning router calls this (single writer).</summary>
     public void Publish(RoutingSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         Volatile.Write(ref _snapshot, snapshot);
+        _published.TrySetResult();
     }
 
     /// <summary>

@@ -7,5 +7,7 @@ internal static class CommandCatalog
 {
     public static void AddTo(RootCommand root)
     {
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
     }
 }

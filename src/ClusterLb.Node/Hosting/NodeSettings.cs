@@ -1,0 +1,10 @@
+using ClusterLb.Balancing.Settings;
+using ClusterLb.Proxy;
+
+namespace ClusterLb.Node.Hosting;
+
+/// <summary>Everything a single node needs to start.</summary>
+/// <param name="Name">Node name (<c>clusterlb.node.name</c>), shown by <c>/status</c> and in logs.</param>
+/// <param name="Proxy">Listeners, draining and the upstream pool.</param>
+/// <param name="Balancing">Services, pools, hosts and health checks.</param>
+public sealed record NodeSettings(string Name, ProxySettings Proxy, BalancingSettings Balancing);
