@@ -1,0 +1,283 @@
+using System.Runtime.CompilerServices;
+
+namespace ClusterLb.Hocon;
+
+/// <summary>
+/// Replaces substitutions with the values they name, after all parsing and merging. Each node is resolved once
+/// (memoised by identity); a node met again while it is being resolved is a cycle. A key defined several times
+/// with substitutions in between (a <see cref="HoconDelayedMerge"/>) resolves newest-first, and while one of its
+/// definitions is resolved, its own path means "the definitions below this one": that is how self-references
+/// such as <c>path = ${path} [x]</c> look backward.
+/// </summary>
+internal sealed class HoconResolver
+{
+    private static readonly HoconObject EmptyRoot = new();
+
+    private readonly HoconObject _root;
+    private readonly HoconResolveOptions _options;
+    private readonly Dictionary<HoconValue, HoconValue?> _memo = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<HoconValue> _inProgress = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<HoconPath, HoconValue?> _overrides = new();
+    private readonly Dictionary<(HoconDelayedMerge, int), HoconValue?> _remainders = new();
+
+    private HoconResolver(HoconObject root, HoconResolveOptions options)
+    {
+        _root = root;
+        _options = options;
+    }
+
+    /// <summary>Resolves a whole configuration tree.</summary>
+    public static HoconObject Resolve(HoconObject root, HoconResolveOptions options)
+    {
+        var resolver = new HoconResolver(root, options);
+        return (HoconObject)(resolver.ResolveTop(root, HoconPath.Root) ?? new HoconObject(root.Origin));
+    }
+
+    /// <summary>Resolves a value that is not part of a configuration (an array root): substitutions see an empty root.</summary>
+    public static HoconValue? ResolveStandalone(HoconValue value, HoconResolveOptions options) =>
+        value is HoconObject obj ? Resolve(obj, options) : new HoconResolver(EmptyRoot, options).ResolveTop(value, null);
+
+    private HoconValue? ResolveTop(HoconValue value, HoconPath? path)
+    {
+        try
+        {
+            return ResolveValue(value, path);
+        }
+        catch (CycleException cycle)
+        {
+            throw new HoconException(cycle.At.Origin, $"substitution cycle: {cycle.At} refers back to itself");
+        }
+    }
+
+    /// <summary>Resolves a node; null means "undefined" (an optional substitution that found nothing).</summary>
+    private HoconValue? ResolveValue(HoconValue value, HoconPath? path)
+    {
+        if (value is HoconString or HoconNumber or HoconBoolean or HoconNull)
+        {
+            return value;
+        }
+        if (_memo.TryGetValue(value, out var done))
+        {
+            return done;
+        }
+        if (!_inProgress.Add(value))
+        {
+            throw new CycleException(value);
+        }
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new HoconException(value.Origin, "configuration nests too deeply to resolve");
+        }
+        HoconValue? result;
+        try
+        {
+            result = value switch
+            {
+                HoconObject obj => ResolveObject(obj, path),
+                HoconArray array => ResolveArray(array),
+                HoconSubstitution subst => ResolveSubstitution(subst),
+                HoconConcatenation concat => ResolveConcatenation(concat, path),
+                HoconDelayedMerge merge => ResolveDelayedMerge(merge, path),
+                _ => throw new InvalidOperationException("unknown node " + value.GetType().Name),
+            };
+        }
+        finally
+        {
+            _inProgress.Remove(value);
+        }
+        _memo[value] = result;
+        return result;
+    }
+
+    private HoconObject ResolveObject(HoconObject obj, HoconPath? path)
+    {
+        var fields = new Dictionary<string, HoconValue>(obj.Fields.Count, StringComparer.Ordinal);
+        foreach (var (key, child) in obj.Fields)
+        {
+            var resolved = ResolveValue(child, path?.Append(key));
+            if (resolved is not null)
+            {
+                fields[key] = resolved;
+            }
+        }
+        return new HoconObject(fields, obj.Origin);
+    }
+
+    private HoconArray ResolveArray(HoconArray array)
+    {
+        var items = new List<HoconValue>(array.Items.Count);
+        foreach (var item in array.Items)
+        {
+            var resolved = ResolveValue(item, null);
+            if (resolved is not null)
+            {
+                items.Add(resolved);
+            }
+        }
+        return new HoconArray(items, array.Origin);
+    }
+
+    private HoconValue? ResolveConcatenation(HoconConcatenation concat, HoconPath? path)
+    {
+        var pieces = new List<HoconValue>(concat.Pieces.Count);
+        foreach (var piece in concat.Pieces)
+        {
+            var resolved = ResolveValue(piece, piece is HoconObject ? path : null);
+            if (resolved is not null)
+            {
+                pieces.Add(resolved);
+            }
+        }
+        var joined = Concatenator.Join(pieces);
+        return joined.Count switch
+        {
+            0 => null,
+            1 => joined[0],
+            _ => throw new HoconException(concat.Origin, "concatenation could not be joined after resolving its substitutions"),
+        };
+    }
+
+    private HoconValue? ResolveDelayedMerge(HoconDelayedMerge merge, HoconPath? path)
+    {
+        HoconValue? merged = null;
+        for (var i = 0; i < merge.Stack.Count; i++)
+        {
+            var element = merge.Stack[i];
+            HoconValue? resolved;
+            if (element.Kind == HoconValueKind.Unresolved && path is not null)
+            {
+                var hadOverride = _overrides.TryGetValue(path, out var previous);
+                _overrides[path] = Remainder(merge, i + 1);
+                try
+                {
+                    resolved = ResolveValue(element, path);
+                }
+                finally
+                {
+                    if (hadOverride)
+                    {
+                        _overrides[path] = previous;
+                    }
+                    else
+                    {
+                        _overrides.Remove(path);
+                    }
+                }
+            }
+            else
+            {
+                resolved = ResolveValue(element, path);
+            }
+            if (resolved is null)
+            {
+                continue;
+            }
+            merged = merged is null ? resolved : MergeResolved(merged, resolved);
+            if (merged is not HoconObject)
+            {
+                // A non-object hides every older definition, which is therefore never evaluated.
+                break;
+            }
+        }
+        return merged;
+    }
+
+    private static HoconValue MergeResolved(HoconValue newer, HoconValue older) =>
+        newer is HoconObject n && older is HoconObject o ? HoconMerger.MergeObjects(n, o, inPlace: false) : newer;
+
+    /// <summary>The definitions of a key below index <paramref name="from"/>, as one node (null when there are none).</summary>
+    private HoconValue? Remainder(HoconDelayedMerge merge, int from)
+    {
+        if (from >= merge.Stack.Count)
+        {
+            return null;
+        }
+        if (from == merge.Stack.Count - 1)
+        {
+            return merge.Stack[from];
+        }
+        if (!_remainders.TryGetValue((merge, from), out var rest))
+        {
+            rest = new HoconDelayedMerge(merge.Stack.Skip(from).ToList());
+            _remainders[(merge, from)] = rest;
+        }
+        return rest;
+    }
+
+    private HoconValue? ResolveSubstitution(HoconSubstitution subst)
+    {
+        HoconValue? found;
+        try
+        {
+            found = null;
+            if (subst.IncludePrefix is not null)
+            {
+                found = Lookup(subst.IncludePrefix.Append(subst.Path));
+            }
+            found ??= Lookup(subst.Path);
+        }
+        catch (CycleException) when (subst.Optional)
+        {
+            return null;
+        }
+        catch (CycleException cycle)
+        {
+            throw new HoconException(subst.Origin,
+                $"substitution cycle: {subst} refers back to itself{(ReferenceEquals(cycle.At, subst) ? "" : $" (through {cycle.At})")}");
+        }
+        if (found is not null)
+        {
+            return found;
+        }
+        if (_options.UseEnvironment)
+        {
+            var name = string.Join('.', subst.Path.Elements);
+            var env = _options.EnvironmentLookup is { } lookup ? lookup(name) : Environment.GetEnvironmentVariable(name);
+            if (env is not null)
+            {
+                return new HoconString(env, subst.Origin);
+            }
+        }
+        if (subst.Optional)
+        {
+            return null;
+        }
+        throw new HoconException(subst.Origin,
+            $"could not resolve substitution {subst}: no key '{subst.Path}' is defined{(_options.UseEnvironment ? " and there is no such environment variable" : "")}");
+    }
+
+    /// <summary>Finds and resolves the value at an absolute path; null when it is not defined.</summary>
+    private HoconValue? Lookup(HoconPath path)
+    {
+        HoconValue? current = _root;
+        var sofar = HoconPath.Root;
+        foreach (var key in path.Elements)
+        {
+            if (current!.Kind == HoconValueKind.Unresolved)
+            {
+                current = ResolveValue(current, sofar);
+            }
+            if (current is not HoconObject obj || !obj.TryGetValue(key, out var child))
+            {
+                return null;
+            }
+            sofar = sofar.Append(key);
+            if (_overrides.TryGetValue(sofar, out var replaced))
+            {
+                child = replaced!;
+                if (replaced is null)
+                {
+                    return null;
+                }
+            }
+            current = child;
+        }
+        return ResolveValue(current!, sofar);
+    }
+
+    /// <summary>Thrown when a node is needed while it is itself being resolved.</summary>
+    private sealed class CycleException(HoconValue at) : Exception("cycle")
+    {
+        public HoconValue At { get; } = at;
+    }
+}

@@ -1,0 +1,12 @@
+namespace ClusterLb.Hocon;
+
+/// <summary>Values written next to each other on one line that still hold a substitution; joined at resolve time.</summary>
+internal sealed class HoconConcatenation : HoconValue
+{
+    public HoconConcatenation(IReadOnlyList<HoconValue> pieces, HoconOrigin origin) : base(origin) => Pieces = pieces;
+
+    /// <summary>The pieces in order, including unquoted whitespace between them.</summary>
+    public IReadOnlyList<HoconValue> Pieces { get; }
+
+    public override HoconValueKind Kind => HoconValueKind.Unresolved;
+}
