@@ -160,12 +160,16 @@ public static class BalancingConfigReader
 
     private static IReadOnlyList<Config>? GetConfigListOrNull(this Config config, string path)
     {
-        var value = config.GetValue(path);
-        if (value is not HoconArray array || array.Items.Count == 0 || array.Items[0].Kind != HoconValueKind.Object)
+        // Null means "not a list of objects" (the caller then reads the string shorthand).
+        if (config.GetValue(path) is not HoconArray array)
         {
-            return array is { Items.Count: 0 } ? [] : null;
+            return null;
         }
-        return config.GetConfigList(path);
+        if (array.Items.Count == 0)
+        {
+            return [];
+        }
+        return array.Items[0].Kind == HoconValueKind.Object ? config.GetConfigList(path) : null;
     }
 
     private static T? Guard<T>(List<string> errors, string at, Func<T> read) where T : class
