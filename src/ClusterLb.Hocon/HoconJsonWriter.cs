@@ -15,6 +15,7 @@ internal static class HoconJsonWriter
 
     private static void Write(StringBuilder sb, HoconValue value, bool indented, int level)
     {
+        StackGuard.Ensure(value.Origin, "render as JSON");
         switch (value)
         {
             case HoconObject obj:

@@ -245,7 +245,7 @@ internal sealed class HoconParser
                 throw new HoconException(sep.Origin, "'+=' is not allowed inside an array element (Lightbend does not support it either)");
             }
             var self = new HoconSubstitution(fieldPath, optional: true, sep.Origin, NonRoot(_context.IncludePrefix));
-            value = new HoconConcatenation([self, new HoconArray([value], value.Origin)], sep.Origin);
+            value = new HoconConcatenation([self, new HoconArray([value], value.Origin)], sep.Origin, fieldPath);
         }
         for (var i = key.Length - 1; i >= 1; i--)
         {

@@ -24,6 +24,7 @@ internal static class HoconMerger
 
     public static HoconObject MergeObjects(HoconObject newer, HoconObject older, bool inPlace)
     {
+        StackGuard.Ensure(newer.Origin, "merge");
         var target = inPlace ? older : older.Copy();
         foreach (var (key, value) in newer.Fields)
         {

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ClusterLb.Hocon;
 
 /// <summary>
@@ -45,7 +43,7 @@ internal sealed class HoconResolver
         }
         catch (CycleException cycle)
         {
-            throw new HoconException(cycle.At.Origin, $"substitution cycle: {cycle.At} refers back to itself");
+            throw new HoconException(cycle.At.Origin, $"substitution cycle: {Describe(cycle.At)} refers back to itself");
         }
     }
 
@@ -64,10 +62,7 @@ internal sealed class HoconResolver
         {
             throw new CycleException(value);
         }
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new HoconException(value.Origin, "configuration nests too deeply to resolve");
-        }
+        StackGuard.Ensure(value.Origin, "resolve");
         HoconValue? result;
         try
         {
@@ -128,7 +123,16 @@ internal sealed class HoconResolver
                 pieces.Add(resolved);
             }
         }
-        var joined = Concatenator.Join(pieces);
+        List<HoconValue> joined;
+        try
+        {
+            joined = Concatenator.Join(pieces);
+        }
+        catch (HoconException) when (concat.AppendsTo is not null && pieces.Count > 0 && pieces[0] is not HoconArray)
+        {
+            throw new HoconException(concat.Origin,
+                $"'{concat.AppendsTo} += ...' appends to an array, but '{concat.AppendsTo}' is already {pieces[0].Describe()} (wrong type)");
+        }
         return joined.Count switch
         {
             0 => null,
@@ -223,7 +227,7 @@ internal sealed class HoconResolver
         catch (CycleException cycle)
         {
             throw new HoconException(subst.Origin,
-                $"substitution cycle: {subst} refers back to itself{(ReferenceEquals(cycle.At, subst) ? "" : $" (through {cycle.At})")}");
+                $"substitution cycle: {subst} refers back to itself{(ReferenceEquals(cycle.At, subst) ? "" : $" (through {Describe(cycle.At)})")}");
         }
         if (found is not null)
         {
@@ -274,6 +278,9 @@ internal sealed class HoconResolver
         }
         return ResolveValue(current!, sofar);
     }
+
+    private static string Describe(HoconValue node) =>
+        node is HoconSubstitution subst ? subst.ToString() : $"the value defined at {node.Origin}";
 
     /// <summary>Thrown when a node is needed while it is itself being resolved.</summary>
     private sealed class CycleException(HoconValue at) : Exception("cycle")
