@@ -7,7 +7,7 @@ using System.Text.Json;
 using ClusterLb.Balancing.Algorithms;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.Balancing.Status;
+using ClusterLb.Balancing.Reporting;
 using ClusterLb.IntegrationTests.Infrastructure;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;

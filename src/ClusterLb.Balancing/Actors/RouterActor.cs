@@ -4,7 +4,7 @@ using ClusterLb.Balancing.Algorithms;
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.Balancing.Status;
+using ClusterLb.Balancing.Reporting;
 
 namespace ClusterLb.Balancing.Actors;
 

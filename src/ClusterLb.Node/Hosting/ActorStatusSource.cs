@@ -1,6 +1,6 @@
 using ClusterLb.Actors;
 using ClusterLb.Balancing.Actors;
-using ClusterLb.Balancing.Status;
+using ClusterLb.Balancing.Reporting;
 using ClusterLb.Proxy.Admin;
 
 namespace ClusterLb.Node.Hosting;

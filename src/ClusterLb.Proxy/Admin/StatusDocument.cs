@@ -1,4 +1,4 @@
-using ClusterLb.Balancing.Status;
+using ClusterLb.Balancing.Reporting;
 
 namespace ClusterLb.Proxy.Admin;
 

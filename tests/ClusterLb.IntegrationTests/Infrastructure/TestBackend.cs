@@ -35,6 +35,9 @@ internal sealed class TestBackend : IAsyncDisposable
     /// <summary>Status code /health answers with.</summary>
     public int HealthStatus { get; set; } = 200;
 
+    /// <summary>When set, every request but /health answers 503.</summary>
+    public bool FailEverything { get; set; }
+
     public Task SlowStarted => _slowStarted.Task;
 
     public void ReleaseSlow() => _slowRelease.TrySetResult();
@@ -92,6 +95,11 @@ internal sealed class TestBackend : IAsyncDisposable
 
         Interlocked.Increment(ref _hits);
         context.Response.Headers["X-Backend"] = Name;
+        if (FailEverything)
+        {
+            context.Response.StatusCode = 503;
+            return;
+        }
         switch (path)
         {
             case "/ws" when context.WebSockets.IsWebSocketRequest:

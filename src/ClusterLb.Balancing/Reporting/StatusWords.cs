@@ -1,4 +1,4 @@
-namespace ClusterLb.Balancing.Status;
+namespace ClusterLb.Balancing.Reporting;
 
 /// <summary>The summary words every status level uses, so service, pool and node read alike.</summary>
 public static class StatusWords

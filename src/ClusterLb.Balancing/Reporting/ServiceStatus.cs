@@ -1,4 +1,4 @@
-namespace ClusterLb.Balancing.Status;
+namespace ClusterLb.Balancing.Reporting;
 
 /// <summary>One host as the status endpoint shows it.</summary>
 /// <param name="Id">Host id.</param>
