@@ -1,0 +1,37 @@
+namespace ClusterLb.Actors;
+
+/// <summary>Restarts of one child within the strategy's time window.</summary>
+internal sealed class ChildRestartStats
+{
+    private int _restarts;
+    private long _windowStartMs;
+
+    /// <summary>Records a restart; false when the child exceeded <paramref name="maxNrOfRetries"/> in the window.</summary>
+    public bool RequestRestartPermission(int maxNrOfRetries, TimeSpan withinTimeRange)
+    {
+        if (maxNrOfRetries < 0)
+        {
+            return true;
+        }
+
+        if (maxNrOfRetries == 0)
+        {
+            return false;
+        }
+
+        if (withinTimeRange <= TimeSpan.Zero || withinTimeRange == Timeout.InfiniteTimeSpan)
+        {
+            return ++_restarts <= maxNrOfRetries;
+        }
+
+        var now = Environment.TickCount64;
+        if (_restarts == 0 || now - _windowStartMs > (long)withinTimeRange.TotalMilliseconds)
+        {
+            _windowStartMs = now;
+            _restarts = 1;
+            return true;
+        }
+
+        return ++_restarts <= maxNrOfRetries;
+    }
+}
