@@ -92,7 +92,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     {
         await _admin.StartAsync(cancellation).ConfigureAwait(false);
         await _proxy.StartAsync(cancellation).ConfigureAwait(false);
-        LogListening(HttpUrl, Http2Url, AdminUrl);
+        LogListening(HttpUrl, Http2Url?.ToString() ?? "off", AdminUrl);
     }
 
     /// <summary>
@@ -120,8 +120,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening on {HttpUrl} (HTTP/1.1) and {Http2Url} (h2c); admin on {AdminUrl}")]
-    private partial void LogListening(Uri httpUrl, Uri? http2Url, Uri adminUrl);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening on {HttpUrl} (HTTP/1.1), h2c {Http2Url}; admin on {AdminUrl}")]
+    private partial void LogListening(Uri httpUrl, string http2Url, Uri adminUrl);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy stopped accepting; draining in-flight requests for at most {DrainTimeout}")]
     private partial void LogDraining(TimeSpan drainTimeout);

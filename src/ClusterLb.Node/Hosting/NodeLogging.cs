@@ -7,8 +7,8 @@ public static class NodeLogging
 {
     /// <summary>
     /// Console logging in <paramref name="format"/> <c>text</c> (one line per event) or <c>json</c> (one JSON
-    /// object per event with every structured field). ASP.NET Core's per-request logs are held at Warning:
-    /// at Information they would cost more than the proxying itself.
+    /// object per event with every structured field). ASP.NET Core's and YARP's per-request logs are held at
+    /// Warning: at Information they would cost more than the proxying itself.
     /// </summary>
     public static ILoggerFactory Create(string format, LogLevel minimum) => LoggerFactory.Create(builder =>
     {
@@ -28,5 +28,6 @@ public static class NodeLogging
         builder.SetMinimumLevel(minimum);
         builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.AddFilter("Yarp", LogLevel.Warning);
     });
 }

@@ -9,7 +9,8 @@ internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILogg
     public static ILoggerFactory Factory(ITestOutputHelper output) => LoggerFactory.Create(b => b
         .AddProvider(new TestOutputLoggerProvider(output))
         .SetMinimumLevel(LogLevel.Information)
-        .AddFilter("Microsoft", LogLevel.Warning));
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Yarp", LogLevel.Warning));
 
     public ILogger CreateLogger(string categoryName) => new Logger(output, categoryName);
 
