@@ -14,16 +14,22 @@ public sealed class HealthTests(ITestOutputHelper output)
         const int Fall = 3;
         const int Rise = 4;
         var backends = await NodeHarness.StartBackendsAsync("b1", "b2", "b3");
-        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, backends, NodeHarness.FastChecks(Rise, Fall)));
+        // Probes of b2 pass a gate one by one, so the test counts checks instead of measuring time (interval x
+        // fall is "fall checks"); the long timeout keeps a probe held at the gate from failing on its own.
+        var checks = NodeHarness.FastChecks(Rise, Fall) with { Timeout = TimeSpan.FromSeconds(30) };
+        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, backends, checks));
         var b2 = backends[1];
-        await Poll.UntilAsync(() => b2.Probes >= 2, "the first probes of b2");
+        b2.GateProbes = true;
+        await Poll.UntilAsync(() => b2.ProbesAtGate == 1, "a probe of b2 to wait at the gate");
 
-        var probesBefore = b2.Probes;
         b2.HealthStatus = 503;
+        await LetProbesThroughAsync(b2, Fall - 1);
+        var (health, failures) = await CheckerViewAsync(harness, "b2");
+        Assert.Equal(("up", Fall - 1), (health, failures));
+
+        await LetProbesThroughAsync(b2, 1);
         await harness.WaitForHealthAsync("b2", HostHealth.Down);
-        // Probe counts, not clock time, show "within interval x fall": one probe may straddle the flip, one may
-        // land between the transition and this read.
-        Assert.InRange(b2.Probes - probesBefore, Fall - 1, Fall + 1);
+        Assert.Equal(("down", Fall), await CheckerViewAsync(harness, "b2"));
 
         var hitsWhileDown = b2.Hits;
         var answers = await harness.SendAsync(30);
@@ -31,13 +37,43 @@ public sealed class HealthTests(ITestOutputHelper output)
         Assert.Equal(15, answers.GetValueOrDefault("b1"));
         Assert.Equal(15, answers.GetValueOrDefault("b3"));
 
-        var probesBeforeRise = b2.Probes;
         b2.HealthStatus = 200;
+        await LetProbesThroughAsync(b2, Rise - 1);
+        Assert.Equal(("down", 0), await CheckerViewAsync(harness, "b2"));
+        Assert.False(harness.IsUp("b2"));
+
+        await LetProbesThroughAsync(b2, 1);
         await harness.WaitForHealthAsync("b2", HostHealth.Up);
-        Assert.InRange(b2.Probes - probesBeforeRise, Rise - 1, Rise + 1);
+        b2.GateProbes = false;
+        b2.AllowProbes(1000);
 
         answers = await harness.SendAsync(30);
         Assert.Equal(10, answers.GetValueOrDefault("b2"));
+    }
+
+    /// <summary>Lets probes through one at a time and returns once the next one waits (all results processed).</summary>
+    private static async Task LetProbesThroughAsync(TestBackend backend, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var answered = backend.Probes;
+            backend.AllowProbes(1);
+            await WaitAtGateAsync(backend, answered + 1);
+        }
+    }
+
+    private static Task WaitAtGateAsync(TestBackend backend, int answered) =>
+        // The checker runs one probe at a time, so a probe waiting at the gate means every earlier result was handled.
+        Poll.UntilAsync(() => backend.Probes == answered && backend.ProbesAtGate == 1, $"probe {answered + 1} of {backend.Name} to wait at the gate");
+
+    private static async Task<(string Health, int ConsecutiveFailures)> CheckerViewAsync(NodeHarness harness, string host)
+    {
+        using var status = await harness.StatusAsync();
+        var entry = status.RootElement.GetProperty("services").EnumerateArray()
+            .SelectMany(s => s.GetProperty("pools").EnumerateArray())
+            .SelectMany(p => p.GetProperty("hosts").EnumerateArray())
+            .Single(h => h.GetProperty("id").GetString() == host);
+        return (entry.GetProperty("health").GetString()!, entry.GetProperty("consecutiveFailures").GetInt32());
     }
 
     [Fact]

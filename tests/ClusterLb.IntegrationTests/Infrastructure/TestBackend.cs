@@ -19,6 +19,8 @@ internal sealed class TestBackend : IAsyncDisposable
     private int _hits;
     private int _probes;
     private int _port;
+    private int _probesAtGate;
+    private readonly SemaphoreSlim _probeGate = new(0);
     private TaskCompletionSource _slowStarted = NewSignal();
     private TaskCompletionSource _slowRelease = NewSignal();
 
@@ -34,6 +36,15 @@ internal sealed class TestBackend : IAsyncDisposable
 
     /// <summary>Status code /health answers with.</summary>
     public int HealthStatus { get; set; } = 200;
+
+    /// <summary>When set, each /health request waits until <see cref="AllowProbes"/> lets it through.</summary>
+    public bool GateProbes { get; set; }
+
+    /// <summary>Probes waiting at the gate right now.</summary>
+    public int ProbesAtGate => Volatile.Read(ref _probesAtGate);
+
+    /// <summary>Lets <paramref name="count"/> gated probes through.</summary>
+    public void AllowProbes(int count) => _probeGate.Release(count);
 
     /// <summary>When set, every request but /health answers 503.</summary>
     public bool FailEverything { get; set; }
@@ -65,6 +76,8 @@ internal sealed class TestBackend : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         ReleaseSlow();
+        GateProbes = false;
+        _probeGate.Release(1000);
         return new ValueTask(StopAsync());
     }
 
@@ -88,6 +101,12 @@ internal sealed class TestBackend : IAsyncDisposable
         var path = context.Request.Path.Value ?? "/";
         if (path == "/health")
         {
+            if (GateProbes)
+            {
+                Interlocked.Increment(ref _probesAtGate);
+                await _probeGate.WaitAsync(TimeSpan.FromSeconds(60));
+                Interlocked.Decrement(ref _probesAtGate);
+            }
             Interlocked.Increment(ref _probes);
             context.Response.StatusCode = HealthStatus;
             return;
