@@ -108,6 +108,40 @@ public class BehaviorTests : ActorTestBase
     }
 
     [Fact]
+    public async Task A_stashed_Terminated_is_replayed_on_unstash()
+    {
+        var probe = CreateProbe();
+        var subject = Sys.ActorOf(Props.Create<EchoActor>());
+        var ready = false;
+        var watcher = Sys.ActorOf(LambdaActor.Props((self, msg) =>
+        {
+            switch (msg)
+            {
+                case "watch":
+                    self.Context.Watch(subject);
+                    self.Sender.Tell("watching");
+                    return true;
+                case "ready":
+                    ready = true;
+                    self.Context.Stash.UnstashAll();
+                    return true;
+                case Terminated when !ready:
+                    self.Context.Stash.Stash();
+                    probe.Ref.Tell("stashed");
+                    return true;
+                default:
+                    probe.Ref.Tell(msg);
+                    return true;
+            }
+        }));
+        Assert.Equal("watching", await watcher.Ask<string>("watch", Timeout));
+        Sys.Stop(subject);
+        await probe.ExpectMsgAsync("stashed");
+        watcher.Tell("ready");
+        Assert.Equal(subject, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+    }
+
+    [Fact]
     public async Task Stashed_messages_of_a_stopped_actor_become_dead_letters()
     {
         var actor = Sys.ActorOf(LambdaActor.Props((self, msg) =>
@@ -183,5 +217,11 @@ public class BehaviorTests : ActorTestBase
         Assert.Null(none.Subject);
         var dl = await Sys.DeadLetters.Ask<ActorIdentity>(new Identify("y"), Timeout);
         Assert.Null(dl.Subject);
+
+        Assert.True(await echo.GracefulStop(Timeout));
+        var dead = await echo.Ask<ActorIdentity>(new Identify("z"), Timeout);
+        Assert.Equal("z", dead.MessageId);
+        Assert.Null(dead.Subject);
+        Assert.Equal(0, Sys.DeadLetterCount);
     }
 }

@@ -118,4 +118,47 @@ public class DeathWatchTests : ActorTestBase
         await probe.ExpectMsgAsync("p:PostStop");
         await probe.ExpectMsgAsync<Terminated>();
     }
+
+    [Fact]
+    public async Task GracefulStop_completes_after_queued_messages_and_PostStop()
+    {
+        var probe = CreateProbe();
+        var actor = Sys.ActorOf(Counter.Props(probe.Ref, "g"));
+        await probe.ExpectMsgAsync("g:PreStart");
+        actor.Tell("a");
+        actor.Tell("count", probe.Ref);
+        Assert.True(await actor.GracefulStop(Timeout));
+        Assert.Equal(1, await probe.ExpectMsgAsync<int>());
+        await probe.ExpectMsgAsync("g:PostStop");
+        Assert.True(await actor.GracefulStop(Timeout), "an already stopped actor counts as stopped");
+    }
+
+    [Fact]
+    public async Task GracefulStop_returns_false_when_the_actor_does_not_stop_in_time()
+    {
+        var gate = new TaskCompletionSource();
+        var actor = Sys.ActorOf(LambdaActor.Props((_, msg) =>
+        {
+            gate.Task.Wait();
+            return true;
+        }));
+        actor.Tell("block");
+        Assert.False(await actor.GracefulStop(TimeSpan.FromMilliseconds(100)));
+        gate.SetResult();
+    }
+
+    [Fact]
+    public async Task Forward_keeps_the_original_sender()
+    {
+        var probe = CreateProbe();
+        var echo = Sys.ActorOf(Props.Create<EchoActor>());
+        var forwarder = Sys.ActorOf(LambdaActor.Props((self, msg) =>
+        {
+            echo.Forward(msg, self.Context);
+            return true;
+        }));
+        forwarder.Tell("hi", probe.Ref);
+        await probe.ExpectMsgAsync("hi");
+        Assert.Equal(echo, probe.LastSender);
+    }
 }

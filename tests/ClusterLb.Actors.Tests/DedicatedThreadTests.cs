@@ -47,7 +47,7 @@ public class DedicatedThreadTests
 
             // Block every pool thread plus a backlog far beyond what hill-climbing injects in the test's lifetime,
             // then queue a canary behind them: while it has not run, the pool is starved.
-            var blockers = ThreadPool.ThreadCount + 64;
+            var blockers = ThreadPool.ThreadCount + 256;
             for (var i = 0; i < blockers; i++)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(_ => poolGate.Wait(), null);

@@ -125,4 +125,31 @@ public class ShutdownTests
         await sys.Terminate().WaitAsync(Timeout);
         Assert.Equal(CoordinatedShutdownReason.ActorSystemTerminate, sys.CoordinatedShutdown.ShutdownReason);
     }
+
+    [Fact]
+    public async Task With_run_by_actor_system_terminate_off_Terminate_skips_the_phases()
+    {
+        var sys = ActorSystem.Create("cs", new ActorSystemSetup { ActorSettings = ActorSettings.Default with { RunCoordinatedShutdownOnTerminate = false } });
+        var ran = false;
+        sys.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "unbind", _ =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+        await sys.Terminate().WaitAsync(Timeout);
+        Assert.False(ran);
+        Assert.Null(sys.CoordinatedShutdown.ShutdownReason);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_terminates_the_system()
+    {
+        ActorSystem sys;
+        await using (sys = ActorSystem.Create("disposed"))
+        {
+            sys.ActorOf(Props.Create<EchoActor>());
+        }
+
+        Assert.True(sys.WhenTerminated.IsCompleted);
+    }
 }

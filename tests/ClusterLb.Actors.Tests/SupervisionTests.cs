@@ -222,4 +222,28 @@ public class SupervisionTests : ActorTestBase
         Assert.Equal("ok", await echo.Ask<string>("ok", Timeout));
         Assert.False(Sys.WhenTerminated.IsCompleted);
     }
+
+    [Fact]
+    public async Task A_factory_that_throws_during_restart_stops_the_actor_without_a_second_PostStop()
+    {
+        var probe = CreateProbe();
+        var created = 0;
+        var actor = Sys.ActorOf(Props.Create(() =>
+        {
+            if (Interlocked.Increment(ref created) > 1)
+            {
+                throw new InvalidOperationException("no second instance");
+            }
+
+            return new Counter(probe.Ref, "once");
+        }));
+        await probe.ExpectMsgAsync("once:PreStart");
+        await probe.WatchAsync(actor);
+        actor.Tell("fail");
+        await probe.ExpectMsgAsync("once:PreRestart:boom:fail");
+        await probe.ExpectMsgAsync("once:PostStop");
+        await probe.ExpectMsgAsync<Terminated>();
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        Assert.Contains(Logs.Entries, e => e.Exception is ActorInitializationException { InnerException.Message: "no second instance" });
+    }
 }

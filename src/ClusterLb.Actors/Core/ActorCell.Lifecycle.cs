@@ -127,6 +127,8 @@ internal sealed partial class ActorCell
         _suspendCount = 0;
         try
         {
+            // Drop the failed instance first: if the factory throws, nothing may run PostStop on it twice.
+            _actor = null;
             _actor = NewActorInstance();
             _actor.PostRestartInternal(cause);
         }
@@ -140,6 +142,8 @@ internal sealed partial class ActorCell
         {
             survivor.Ref.SendSystemMessage(new Recreate(cause));
         }
+
+        RestartReceiveTimeout();
     }
 
     private void BeginTerminate()

@@ -114,6 +114,7 @@ internal sealed partial class ActorCell : IActorContext
                     }
 
                     message = ReceiveTimeout.Instance;
+                    _current = new Envelope(message, null);
                     break;
                 case WatchedTerminated watched:
                     if (!_terminatedQueued.Remove(watched.Terminated.ActorRef))
@@ -121,7 +122,9 @@ internal sealed partial class ActorCell : IActorContext
                         return;
                     }
 
+                    // Unwrapped in _current too, so a stashed Terminated is replayed as itself.
                     message = watched.Terminated;
+                    _current = new Envelope(message, envelope.Sender);
                     break;
                 case PoisonPill:
                     Stop(Self);
@@ -267,6 +270,15 @@ internal sealed partial class ActorCell : IActorContext
             t_constructing = previous;
         }
     }
+
+    /// <summary>The message as its sender meant it, for dead letters: kernel wrappers (timer ticks, watch) removed.</summary>
+    internal static object Unwrap(object message) => message switch
+    {
+        TimerScheduler.Fired fired => fired.Message,
+        WatchedTerminated watched => watched.Terminated,
+        ReceiveTimeoutFired => ReceiveTimeout.Instance,
+        _ => message,
+    };
 
     internal void LogKernelFault(Exception ex) => LogMessages.KernelFault(Log, ex, Self.Path);
 }

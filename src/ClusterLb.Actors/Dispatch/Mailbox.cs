@@ -42,7 +42,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         if (!_writer.TryWrite(new Envelope(message, sender)))
         {
-            _cell.System.DeadLetterOffice.Publish(new DeadLetter(message, sender ?? _cell.System.DeadLetters, _cell.Self));
+            _cell.System.DeadLetterOffice.Publish(new DeadLetter(ActorCell.Unwrap(message), sender ?? _cell.System.DeadLetters, _cell.Self));
             return;
         }
 
@@ -136,7 +136,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         _writer.TryComplete();
         while (_reader.TryRead(out var envelope))
         {
-            _cell.System.DeadLetterOffice.Publish(new DeadLetter(envelope.Message, envelope.Sender ?? _cell.System.DeadLetters, _cell.Self));
+            _cell.System.DeadLetterOffice.Publish(new DeadLetter(ActorCell.Unwrap(envelope.Message), envelope.Sender ?? _cell.System.DeadLetters, _cell.Self));
         }
 
         DrainSystemAfterClose();

@@ -64,7 +64,7 @@ internal sealed class PinnedDispatcher : Dispatcher
             }
         }
 
-        _signal.Dispose();
+        // The event is deliberately not disposed: a late Set() from another thread must stay harmless.
     }
 
     private int NextTimerWait()

@@ -61,6 +61,13 @@ internal sealed class DeadLetterActorRef : InternalActorRef
 
     public void Publish(DeadLetter deadLetter)
     {
+        if (deadLetter.Message is Identify identify)
+        {
+            // Answered, not lost: a dead actor identifies as nobody, so the asker need not wait for a timeout.
+            deadLetter.Sender.Tell(new ActorIdentity(identify.MessageId, null), deadLetter.Recipient);
+            return;
+        }
+
         var count = Interlocked.Increment(ref _count);
         s_deadLetters.Add(1, _systemTag);
         LogRateLimited(deadLetter, count);

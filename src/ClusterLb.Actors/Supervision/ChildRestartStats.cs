@@ -8,6 +8,10 @@ internal sealed class ChildRestartStats
 
     /// <summary>Records a restart; false when the child exceeded <paramref name="maxNrOfRetries"/> in the window.</summary>
     public bool RequestRestartPermission(int maxNrOfRetries, TimeSpan withinTimeRange)
+        => RequestRestartPermission(maxNrOfRetries, withinTimeRange, Environment.TickCount64);
+
+    /// <summary>As above with an explicit clock reading in milliseconds (tests drive the window with it).</summary>
+    internal bool RequestRestartPermission(int maxNrOfRetries, TimeSpan withinTimeRange, long nowMs)
     {
         if (maxNrOfRetries < 0)
         {
@@ -24,7 +28,7 @@ internal sealed class ChildRestartStats
             return ++_restarts <= maxNrOfRetries;
         }
 
-        var now = Environment.TickCount64;
+        var now = nowMs;
         if (_restarts == 0 || now - _windowStartMs > (long)withinTimeRange.TotalMilliseconds)
         {
             _windowStartMs = now;
