@@ -257,9 +257,17 @@ public sealed class Config
         {
             return n;
         }
-        if (v is HoconString s && HoconNumber.TryParse(s.Value.Trim(), v.Origin) is { } parsed)
+        if (v is HoconString s)
         {
-            return parsed;
+            var text = s.Value.Trim();
+            if (HoconNumber.TryParse(text, v.Origin) is { } parsed)
+            {
+                return parsed;
+            }
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+            {
+                return new HoconNumber(text, d, null, v.Origin);
+            }
         }
         throw WrongType(p, v, "a number");
     }

@@ -63,6 +63,28 @@ public sealed class ConfigApiTests
     }
 
     [Fact]
+    public void A_user_layer_can_extend_a_list_from_the_layer_below_by_self_reference()
+    {
+        var reference = ConfigFactory.ParseString("clusterlb.seeds = [a]\nport = 1");
+        var user = ConfigFactory.ParseString("clusterlb.seeds = ${clusterlb.seeds} [b]\nclusterlb.seeds += c\nport = ${port}0");
+
+        var config = user.WithFallback(reference).Resolve();
+
+        Assert.Equal(["a", "b", "c"], config.GetStringList("clusterlb.seeds"));
+        Assert.Equal(10, config.GetInt("port"));
+    }
+
+    [Fact]
+    public void Integers_beyond_64_bits_stay_strings_but_read_as_doubles()
+    {
+        var config = Resolved("big = 123456789012345678901234567890");
+
+        Assert.Equal(HoconValueKind.String, config.GetValue("big")!.Kind);
+        Assert.Equal(1.2345678901234568E+29, config.GetDouble("big"));
+        Assert.ThrowsAny<HoconException>(() => config.GetLong("big"));
+    }
+
+    [Fact]
     public void HasPath_is_false_for_absent_and_null_values()
     {
         var config = Resolved("a = 1, n = null");

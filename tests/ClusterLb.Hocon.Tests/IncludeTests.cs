@@ -17,6 +17,33 @@ public sealed class IncludeTests
     }
 
     [Fact]
+    public void Appends_and_substitutions_in_an_included_file_are_relative_to_the_include_point_first()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("main.conf", "top = 7\nsub { include \"inc.conf\" }\nsub.list += 3");
+        dir.Write("inc.conf", "list += 1\nlist += 2\ncopy = ${list}\nfromRoot = ${top}");
+
+        var config = ConfigFactory.ParseFile(dir.PathOf("main.conf")).Resolve(NoEnv);
+
+        Assert.Equal(["1", "2", "3"], config.GetStringList("sub.list"));
+        Assert.Equal(["1", "2", "3"], config.GetStringList("sub.copy"));
+        Assert.Equal(7, config.GetInt("sub.fromRoot"));
+    }
+
+    [Fact]
+    public void An_included_file_with_an_array_root_is_an_error()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("main.conf", "include \"list.json\"");
+        dir.Write("list.json", "[1, 2]");
+
+        var error = Assert.ThrowsAny<HoconException>(() => ConfigFactory.ParseFile(dir.PathOf("main.conf")));
+
+        Assert.Contains("object at its root", error.Message);
+        Assert.Equal(dir.PathOf("list.json"), error.File);
+    }
+
+    [Fact]
     public void A_name_without_extension_loads_properties_json_and_conf_with_conf_winning()
     {
         using var dir = new TempDirectory();

@@ -47,6 +47,10 @@ public sealed class SpecTests
     [InlineData("a = [${?x}, 1]", """{"a":[1]}""")]
     [InlineData("a = x${?nothing}y", """{"a":"xy"}""")]
     [InlineData("a = \"${not.expanded}\"", """{"a":"${not.expanded}"}""")]
+    [InlineData("base { a = 0 }\nx = ${base} { b = 1, c = ${x.b} }", """{"base":{"a":0},"x":{"a":0,"b":1,"c":1}}""")]
+    [InlineData("a = ${base}\na = { x = 1, y = ${a.x} }\nbase { z = 0 }", """{"a":{"z":0,"x":1,"y":1},"base":{"z":0}}""")]
+    [InlineData("a = ${base} { x = 1, y = ${b} }\nb = ${a.x}\nbase {}", """{"a":{"x":1,"y":1},"b":1,"base":{}}""")]
+    [InlineData("x { p = 1 }\nx = ${x} { q = ${x.p} }", """{"x":{"p":1,"q":1}}""")]
     public void Substitutions(string text, string json) => Assert.Equal(json, Json(text));
 
     [Fact]
@@ -61,6 +65,7 @@ public sealed class SpecTests
     [InlineData("a = ${b}\nb = ${a}", "cycle")]
     [InlineData("a { b = ${a} }", "cycle")]
     [InlineData("a = ${a}", "cycle")]
+    [InlineData("a = ${base} { x = ${a.x} }\nbase {}", "cycle")]
     [InlineData("a = ${nothing}", "could not resolve substitution ${nothing}")]
     [InlineData("a = 1\na += 2", "wrong type")]
     [InlineData("a = {x:1}\nb = foo ${a}", "cannot concatenate")]

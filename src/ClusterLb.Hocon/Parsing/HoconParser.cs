@@ -135,7 +135,7 @@ internal sealed class HoconParser
             if (t.Kind == HoconTokenKind.UnquotedText && t.Text == "include")
             {
                 _pos++;
-                var spec = ParseIncludeSpec(t.Origin);
+                var spec = IncludeStatementParser.Parse(_tokens, ref _pos, t.Origin);
                 if (path is null)
                 {
                     throw new HoconException(t.Origin, "include is not allowed inside an array element");
@@ -393,49 +393,5 @@ internal sealed class HoconParser
         }
         _depth--;
         return new HoconArray(items, open);
-    }
-
-    /// <summary>Reads what follows the include keyword: "x", file("x"), url("x"), classpath("x"), optionally in required(...).</summary>
-    private IncludeSpec ParseIncludeSpec(HoconOrigin at)
-    {
-        var prefix = "";
-        SkipWhitespaceAndNewlines();
-        while (Peek.Kind is HoconTokenKind.UnquotedText or HoconTokenKind.Whitespace or HoconTokenKind.Newline)
-        {
-            prefix += Take().Text.Trim();
-        }
-        if (Peek.Kind != HoconTokenKind.QuotedString)
-        {
-            throw new HoconException(Peek.Origin,
-                $"expected a quoted file name after include (include \"name\", file(\"...\"), url(\"...\"), classpath(\"...\") or required(...)), found {Peek.Describe()}");
-        }
-        var name = Take().Text;
-        var (kind, required) = prefix switch
-        {
-            "" => (IncludeKind.Heuristic, false),
-            "file(" => (IncludeKind.File, false),
-            "url(" => (IncludeKind.Url, false),
-            "classpath(" => (IncludeKind.Classpath, false),
-            "required(" => (IncludeKind.Heuristic, true),
-            "required(file(" => (IncludeKind.File, true),
-            "required(url(" => (IncludeKind.Url, true),
-            "required(classpath(" => (IncludeKind.Classpath, true),
-            _ => throw new HoconException(at, $"unknown include form '{prefix}': expected file(, url(, classpath( or required("),
-        };
-        var needed = prefix.Count(c => c == '(');
-        var closed = "";
-        while (closed.Length < needed)
-        {
-            SkipWhitespaceAndNewlines();
-            var t = Peek;
-            var text = t.Kind == HoconTokenKind.UnquotedText ? t.Text : "";
-            if (text.Length == 0 || text.Any(c => c != ')') || closed.Length + text.Length > needed)
-            {
-                throw new HoconException(t.Origin, $"expected ')' to close '{prefix}' in the include, found {t.Describe()}");
-            }
-            closed += text;
-            _pos++;
-        }
-        return new IncludeSpec(kind, name, required, at);
     }
 }

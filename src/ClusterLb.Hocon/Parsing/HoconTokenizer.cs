@@ -25,7 +25,7 @@ internal sealed class HoconTokenizer
 
     public List<HoconToken> ReadAll()
     {
-        var tokens = new List<HoconToken>(Math.Max(16, _text.Length / 4));
+        var tokens = new List<HoconToken>(Math.Clamp(_text.Length / 4, 16, 1 << 16));
         while (true)
         {
             var t = Next();

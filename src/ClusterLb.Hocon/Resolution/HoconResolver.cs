@@ -17,6 +17,7 @@ internal sealed class HoconResolver
     private readonly HashSet<HoconValue> _inProgress = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<HoconPath, HoconValue?> _overrides = new();
     private readonly Dictionary<(HoconDelayedMerge, int), HoconValue?> _remainders = new();
+    private readonly Dictionary<(HoconValue, string), HoconValue?> _partialChildren = new(PartialKeyComparer.Instance);
 
     private HoconResolver(HoconObject root, HoconResolveOptions options)
     {
@@ -58,11 +59,11 @@ internal sealed class HoconResolver
         {
             return done;
         }
+        StackGuard.Ensure(value.Origin, "resolve");
         if (!_inProgress.Add(value))
         {
             throw new CycleException(value);
         }
-        StackGuard.Ensure(value.Origin, "resolve");
         HoconValue? result;
         try
         {
@@ -146,32 +147,7 @@ internal sealed class HoconResolver
         HoconValue? merged = null;
         for (var i = 0; i < merge.Stack.Count; i++)
         {
-            var element = merge.Stack[i];
-            HoconValue? resolved;
-            if (element.Kind == HoconValueKind.Unresolved && path is not null)
-            {
-                var hadOverride = _overrides.TryGetValue(path, out var previous);
-                _overrides[path] = Remainder(merge, i + 1);
-                try
-                {
-                    resolved = ResolveValue(element, path);
-                }
-                finally
-                {
-                    if (hadOverride)
-                    {
-                        _overrides[path] = previous;
-                    }
-                    else
-                    {
-                        _overrides.Remove(path);
-                    }
-                }
-            }
-            else
-            {
-                resolved = ResolveValue(element, path);
-            }
+            var resolved = ResolveMergeElement(merge, i, path);
             if (resolved is null)
             {
                 continue;
@@ -184,6 +160,33 @@ internal sealed class HoconResolver
             }
         }
         return merged;
+    }
+
+    /// <summary>Resolves one definition of a merged key; while it resolves, the key's own path means the older definitions.</summary>
+    private HoconValue? ResolveMergeElement(HoconDelayedMerge merge, int index, HoconPath? path)
+    {
+        var element = merge.Stack[index];
+        if (element.Kind != HoconValueKind.Unresolved || path is null)
+        {
+            return ResolveValue(element, path);
+        }
+        var hadOverride = _overrides.TryGetValue(path, out var previous);
+        _overrides[path] = Remainder(merge, index + 1);
+        try
+        {
+            return ResolveValue(element, path);
+        }
+        finally
+        {
+            if (hadOverride)
+            {
+                _overrides[path] = previous;
+            }
+            else
+            {
+                _overrides.Remove(path);
+            }
+        }
     }
 
     private static HoconValue MergeResolved(HoconValue newer, HoconValue older) =>
@@ -257,30 +260,109 @@ internal sealed class HoconResolver
         var sofar = HoconPath.Root;
         foreach (var key in path.Elements)
         {
-            if (current!.Kind == HoconValueKind.Unresolved)
+            HoconValue? child;
+            if (current!.Kind == HoconValueKind.Unresolved && _inProgress.Contains(current))
             {
-                current = ResolveValue(current, sofar);
+                // The node is being resolved right now (we are inside it): read only the child we need,
+                // so that `a = ${base} { x = 1, y = ${a.x} }` is not mistaken for a cycle.
+                child = PartialChild(current, key, sofar);
             }
-            if (current is not HoconObject obj || !obj.TryGetValue(key, out var child))
+            else
+            {
+                if (current.Kind == HoconValueKind.Unresolved)
+                {
+                    current = ResolveValue(current, sofar);
+                }
+                child = current is HoconObject obj && obj.TryGetValue(key, out var found) ? found : null;
+            }
+            if (child is null)
             {
                 return null;
             }
             sofar = sofar.Append(key);
             if (_overrides.TryGetValue(sofar, out var replaced))
             {
-                child = replaced!;
                 if (replaced is null)
                 {
                     return null;
                 }
+                child = replaced;
             }
             current = child;
         }
         return ResolveValue(current!, sofar);
     }
 
+    /// <summary>
+    /// The definitions of <paramref name="key"/> inside a merge or concatenation that is still being resolved,
+    /// newest first, as one node; null when none of its parts defines the key.
+    /// </summary>
+    private HoconValue? PartialChild(HoconValue node, string key, HoconPath nodePath)
+    {
+        if (_partialChildren.TryGetValue((node, key), out var cached))
+        {
+            return cached;
+        }
+        var parts = node switch
+        {
+            HoconDelayedMerge merge => merge.Stack,
+            HoconConcatenation concat => concat.Pieces.Reverse().ToList(),
+            _ => [],
+        };
+        var children = new List<HoconValue>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            if (part is HoconString { IsIgnorableWhitespace: true })
+            {
+                continue;
+            }
+            HoconValue? value = part;
+            if (part.Kind == HoconValueKind.Unresolved)
+            {
+                value = node is HoconDelayedMerge merge ? ResolveMergeElement(merge, i, nodePath) : ResolveValue(part, null);
+                if (value is null)
+                {
+                    continue;
+                }
+            }
+            if (value is not HoconObject obj)
+            {
+                break; // a non-object hides everything older
+            }
+            if (obj.TryGetValue(key, out var child))
+            {
+                children.Add(child);
+                if (child is not HoconObject && child.Kind != HoconValueKind.Unresolved)
+                {
+                    break;
+                }
+            }
+        }
+        HoconValue? result = children.Count switch
+        {
+            0 => null,
+            1 => children[0],
+            _ => new HoconDelayedMerge(children),
+        };
+        _partialChildren[(node, key)] = result;
+        return result;
+    }
+
     private static string Describe(HoconValue node) =>
         node is HoconSubstitution subst ? subst.ToString() : $"the value defined at {node.Origin}";
+
+    /// <summary>Compares (node, key) pairs by node identity.</summary>
+    private sealed class PartialKeyComparer : IEqualityComparer<(HoconValue Node, string Key)>
+    {
+        public static readonly PartialKeyComparer Instance = new();
+
+        public bool Equals((HoconValue Node, string Key) x, (HoconValue Node, string Key) y) =>
+            ReferenceEquals(x.Node, y.Node) && string.Equals(x.Key, y.Key, StringComparison.Ordinal);
+
+        public int GetHashCode((HoconValue Node, string Key) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Node), obj.Key);
+    }
 
     /// <summary>Thrown when a node is needed while it is itself being resolved.</summary>
     private sealed class CycleException(HoconValue at) : Exception("cycle")
