@@ -124,6 +124,57 @@ public sealed class FrontEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_and_picks_are_published_as_metrics()
+    {
+        var requests = new List<(long Value, string? Service, string? StatusClass)>();
+        var picks = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ProxyMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? service = null, host = null, statusClass = null;
+            foreach (var tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "service": service = tag.Value as string; break;
+                    case "host": host = tag.Value as string; break;
+                    case "status_class": statusClass = tag.Value as string; break;
+                }
+            }
+            lock (requests)
+            {
+                if (instrument.Name == "clusterlb.proxy.requests")
+                {
+                    requests.Add((value, service, statusClass));
+                }
+                else if (instrument.Name == "clusterlb.balancer.picks")
+                {
+                    picks[$"{service}/{host}"] = value;
+                }
+            }
+        });
+        listener.Start();
+
+        (await _client.GetAsync("/x")).EnsureSuccessStatusCode();
+        await _client.GetAsync("/empty/x");
+        listener.RecordObservableInstruments();
+
+        lock (requests)
+        {
+            Assert.Contains((1L, "web", "2xx"), requests);
+            Assert.Contains((1L, "empty", "5xx"), requests);
+            Assert.Equal(1, picks["web/b1"]);
+        }
+    }
+
+    [Fact]
     public async Task Admin_unknown_path_is_404_json_with_a_reason()
     {
         using var admin = new HttpClient { BaseAddress = _frontEnd.AdminUrl };

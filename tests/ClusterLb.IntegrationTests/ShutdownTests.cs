@@ -31,6 +31,22 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.True(harness.Node.System.WhenTerminated.IsCompleted);
     }
 
+    [Fact]
+    public async Task The_drain_is_bounded_by_the_drain_timeout()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("stuck");
+        var proxy = Proxy.ProxySettings.Loopback with { DrainTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var harness = await NodeHarness.StartAsync(output, backends, proxy, new Balancing.Settings.ServiceSettings("web", Balancing.Settings.ServiceMatch.Any, [NodeHarness.Pool("main", 0, backends)]));
+
+        var stuck = harness.Client.GetAsync("/slow");
+        await backends[0].SlowStarted;
+
+        // The backend never answers; shutdown must still finish, cutting the request at the drain timeout.
+        await harness.Node.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(harness.Node.System.WhenTerminated.IsCompleted);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => stuck);
+    }
+
     private static bool Accepts(Uri url)
     {
         try

@@ -51,10 +51,13 @@ internal sealed class NodeHarness : IAsyncDisposable
         return backends;
     }
 
-    public static async Task<NodeHarness> StartAsync(ITestOutputHelper output, IReadOnlyList<TestBackend> backends, params ServiceSettings[] services)
+    public static Task<NodeHarness> StartAsync(ITestOutputHelper output, IReadOnlyList<TestBackend> backends, params ServiceSettings[] services) =>
+        StartAsync(output, backends, ProxySettings.Loopback, services);
+
+    public static async Task<NodeHarness> StartAsync(ITestOutputHelper output, IReadOnlyList<TestBackend> backends, ProxySettings proxy, params ServiceSettings[] services)
     {
         var loggerFactory = TestOutputLoggerProvider.Factory(output);
-        var settings = new NodeSettings("test-node", ProxySettings.Loopback, new BalancingSettings([.. services]).Validate());
+        var settings = new NodeSettings("test-node", proxy, new BalancingSettings([.. services]).Validate());
         var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
         return new NodeHarness(node, backends, loggerFactory);
     }
