@@ -104,8 +104,17 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         drain.CancelAfter(_settings.DrainTimeout);
         LogDraining(_settings.DrainTimeout);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _proxy.StopAsync(drain.Token).ConfigureAwait(false);
-        LogDrained();
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (drain.IsCancellationRequested)
+        {
+            LogDrainCut(elapsed);
+        }
+        else
+        {
+            LogDrained(elapsed);
+        }
     }
 
     /// <summary>Stops the admin listener.</summary>
@@ -126,6 +135,9 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy stopped accepting; draining in-flight requests for at most {DrainTimeout}")]
     private partial void LogDraining(TimeSpan drainTimeout);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy drained and stopped")]
-    private partial void LogDrained();
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy drained and stopped after {Elapsed}")]
+    private partial void LogDrained(TimeSpan elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy stopped after {Elapsed}; requests still running at the drain timeout were aborted")]
+    private partial void LogDrainCut(TimeSpan elapsed);
 }

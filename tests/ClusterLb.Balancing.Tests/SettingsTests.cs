@@ -63,6 +63,7 @@ public class SettingsTests
         var settings = new BalancingSettings([
             new ServiceSettings("web", new ServiceMatch([], "api"), [badPool]),
             new ServiceSettings("web", ServiceMatch.Any, []),
+            new ServiceSettings("ported", new ServiceMatch(["example.com:8080", "a*b.com"], "/"), [badPool with { Hosts = [new HostSettings("x", new Uri("http://127.0.0.1:1"))], HealthCheck = HealthCheckSettings.Default }]),
         ]);
 
         var ex = Assert.Throws<SettingsException>(() => settings.Validate());
@@ -74,6 +75,8 @@ public class SettingsTests
         Assert.Contains(ex.Errors, e => e.StartsWith("clusterlb.services.web.pools[0].health-check.path"));
         Assert.Contains(ex.Errors, e => e.Contains("duplicate service name 'web'"));
         Assert.Contains(ex.Errors, e => e.Contains("at least one pool"));
+        Assert.Contains(ex.Errors, e => e.StartsWith("clusterlb.services.ported.match.hosts") && e.Contains("has a port"));
+        Assert.Contains(ex.Errors, e => e.StartsWith("clusterlb.services.ported.match.hosts") && e.Contains("a*b.com"));
     }
 
     [Fact]

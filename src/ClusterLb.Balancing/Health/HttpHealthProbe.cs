@@ -8,6 +8,10 @@ namespace ClusterLb.Balancing.Health;
 /// One active HTTP check: <c>GET {address}{path}</c> within the timeout, healthy when the status is in the
 /// healthy set. Never throws: every failure becomes a <see cref="ProbeResult"/> with a reason.
 /// </summary>
+/// <remarks>
+/// Each probe asks for its connection to be closed, so the next one connects afresh (as HAProxy's checks do): a
+/// backend that stops accepting connections fails its checks even while an old keepalive connection still works.
+/// </remarks>
 public sealed class HttpHealthProbe(HttpMessageInvoker client, Uri address, HealthCheckSettings settings)
 {
     private readonly Uri _target = new(new Uri(address.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), settings.Path.TrimStart('/'));
@@ -25,6 +29,7 @@ public sealed class HttpHealthProbe(HttpMessageInvoker client, Uri address, Heal
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, _target);
             request.Headers.UserAgent.ParseAdd("ClusterLb-HealthCheck/1");
+            request.Headers.ConnectionClose = true;
             using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             var latency = Stopwatch.GetElapsedTime(started);

@@ -33,6 +33,10 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
                 {
                     errors.Add($"{at}.match.hosts: '{host}' is not a host name or a leading wildcard like '*.example.com'.");
                 }
+                else if (host.Contains(':') && !host.StartsWith('['))
+                {
+                    errors.Add($"{at}.match.hosts: '{host}' has a port; match on the name alone (the request's port is ignored).");
+                }
             }
             if (service.Pools.IsDefaultOrEmpty)
             {
