@@ -226,7 +226,7 @@ public sealed class FrontEndTests : IAsyncLifetime
     {
         public Task<IReadOnlyList<ServiceStatus>> GetServicesAsync(CancellationToken cancellation)
         {
-            HostStatus Host(string id, string health) => new(id, "http://127.0.0.1:1", 1, health, true, 1.5, null, 0, 0, 0);
+            HostStatus Host(string id, string health) => new(id, "http://127.0.0.1:1", 1, health, true, 1.5, null, 0, 0, 0, null);
             IReadOnlyList<ServiceStatus> services = [new ServiceStatus("web", "degraded", "1/2 hosts healthy", "main",
                 [new PoolStatus("main", 0, "round-robin", "1/2 hosts healthy", [Host("a", "up"), Host("b", "down")])])];
             return Task.FromResult(services);

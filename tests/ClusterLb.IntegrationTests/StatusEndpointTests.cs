@@ -20,6 +20,7 @@ public sealed class StatusEndpointTests(ITestOutputHelper output)
             return Hosts(doc.RootElement).All(h => h.GetProperty("checked").GetBoolean());
         }, "every host to have been probed");
 
+        await harness.SendAsync(4);
         backends[2].HealthStatus = 500;
         await harness.WaitForHealthAsync("b3", HostHealth.Down);
 
@@ -44,6 +45,8 @@ public sealed class StatusEndpointTests(ITestOutputHelper output)
         Assert.Equal(backends[0].Url.ToString(), hosts["b1"].GetProperty("address").GetString());
         Assert.True(hosts["b1"].GetProperty("lastCheckLatencyMs").GetDouble() > 0);
         Assert.Equal(0, hosts["b1"].GetProperty("inFlight").GetInt32());
+        Assert.Equal(2, hosts["b1"].GetProperty("picks").GetInt64());
+        Assert.True(hosts["b1"].GetProperty("latencyEwmaMs").GetDouble() > 0);
         Assert.Equal("down", hosts["b3"].GetProperty("health").GetString());
         Assert.True(hosts["b3"].GetProperty("consecutiveFailures").GetInt32() >= 3);
         Assert.Contains("500", hosts["b3"].GetProperty("lastCheckError").GetString());

@@ -25,7 +25,8 @@ internal static class ServiceStatusBuilder
                 h.Report.LastProbe?.Error,
                 h.Report.ConsecutiveFailures,
                 h.Host.Counters.InFlight,
-                h.Host.Counters.Picks)).ToList();
+                h.Host.Counters.Picks,
+                h.Host.Counters.LatencyEwma is { Ticks: > 0 } ewma ? Math.Round(ewma.TotalMilliseconds, 3) : null)).ToList();
             var healthy = hostStatuses.Count(h => h.Health == "up");
             if (activePool is null && healthy > 0)
             {

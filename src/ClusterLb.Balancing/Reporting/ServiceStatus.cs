@@ -11,6 +11,7 @@ namespace ClusterLb.Balancing.Reporting;
 /// <param name="ConsecutiveFailures">Failed probes in a row.</param>
 /// <param name="InFlight">Requests forwarded and not yet completed.</param>
 /// <param name="Picks">Times the balancer chose this host.</param>
+/// <param name="LatencyEwmaMs">Smoothed duration of proxied exchanges with this host, null before the first.</param>
 public sealed record HostStatus(
     string Id,
     string Address,
@@ -21,7 +22,8 @@ public sealed record HostStatus(
     string? LastCheckError,
     int ConsecutiveFailures,
     int InFlight,
-    long Picks);
+    long Picks,
+    double? LatencyEwmaMs);
 
 /// <summary>One pool of a service.</summary>
 /// <param name="Id">Pool id.</param>
