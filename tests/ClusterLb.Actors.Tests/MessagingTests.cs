@@ -119,6 +119,17 @@ public class MessagingTests : ActorTestBase
     }
 
     [Fact]
+    public async Task Ask_to_a_terminated_actor_fails_at_once_and_counts_the_dead_letter()
+    {
+        var echo = Sys.ActorOf(Props.Create<EchoActor>(), "gone");
+        Assert.True(await echo.GracefulStop(Timeout));
+        var ex = await Assert.ThrowsAsync<AskTimeoutException>(() => echo.Ask<string>("hi", TimeSpan.FromMinutes(5)));
+        Assert.Contains("clb://test/user/gone", ex.Message);
+        Assert.Contains("terminated", ex.Message);
+        Assert.Equal(1, Sys.DeadLetterCount);
+    }
+
+    [Fact]
     public async Task A_late_reply_after_timeout_is_a_dead_letter()
     {
         var probe = CreateProbe();

@@ -71,6 +71,15 @@ public class ResolveTests : ActorTestBase
     }
 
     [Fact]
+    public void Start_time_and_uptime_are_reported()
+    {
+        Assert.True(Sys.StartTime <= DateTimeOffset.UtcNow);
+        Assert.True(Sys.Uptime >= TimeSpan.Zero);
+        Assert.Equal("test", Sys.Name);
+        Assert.Equal("clb://test", Sys.ToString());
+    }
+
+    [Fact]
     public void Extensions_are_created_once_per_system()
     {
         var calls = 0;

@@ -52,6 +52,12 @@ public sealed class ActorSystem : IAsyncDisposable
         _rootCell.Start();
     }
 
+    /// <summary>When the system was created (for uptime on status pages).</summary>
+    public DateTimeOffset StartTime { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Time since <see cref="StartTime"/>.</summary>
+    public TimeSpan Uptime => DateTimeOffset.UtcNow - StartTime;
+
     /// <summary>The system's name (the <c>system</c> part of every path).</summary>
     public string Name { get; }
 

@@ -22,6 +22,14 @@ public static class AskExtensions
             return Task.FromException<T>(new AskTimeoutException($"Ask to {target.Path} cannot be answered: the target belongs to no actor system."));
         }
 
+        if (target is InternalActorRef { IsTerminated: true } && message is not Identify)
+        {
+            // Fail fast, as Akka does; the message still goes through the dead-letter office so it is counted.
+            // Identify is exempt: a dead actor answers it (ActorIdentity with a null subject).
+            target.Tell(message, system.DeadLetters);
+            return Task.FromException<T>(new AskTimeoutException($"Ask to {target.Path} failed at once: the target has already terminated."));
+        }
+
         var promise = new PromiseActorRef<T>(system.TempContainer, target, message, timeout, ct);
         target.Tell(message, promise);
         return promise.Task;

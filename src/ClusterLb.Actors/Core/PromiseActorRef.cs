@@ -11,10 +11,11 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
     private readonly IActorRef _target;
     private readonly object _message;
     private readonly TimeSpan _timeout;
-    private readonly long _id;
     private readonly Timer? _timer;
     private readonly CancellationTokenRegistration _cancellation;
+    private readonly Lock _registration = new();
     private ActorPath? _path;
+    private long _id;
 
     public PromiseActorRef(TempRefContainer container, IActorRef target, object message, TimeSpan timeout, CancellationToken ct)
     {
@@ -22,7 +23,6 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
         _target = target;
         _message = message;
         _timeout = timeout;
-        _id = container.Register(this);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             _timer = new Timer(static s => ((PromiseActorRef<T>)s!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -35,8 +35,8 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
         }
     }
 
-    // Built on demand: most asks never need their path, only remoting serialising the sender does.
-    public override ActorPath Path => _path ??= _container.Path.Child(TempRefContainer.NameOf(_id), _id);
+    // Registered under /temp on demand: a local reply needs no path; remoting serialising the sender does.
+    public override ActorPath Path => Volatile.Read(ref _path) ?? Register();
 
     public override ActorSystem System => _container.System;
 
@@ -91,9 +91,34 @@ internal sealed class PromiseActorRef<T> : InternalActorRef
         }
     }
 
+    private ActorPath Register()
+    {
+        lock (_registration)
+        {
+            if (_path is null)
+            {
+                _id = _container.Register(this);
+                Volatile.Write(ref _path, _container.Path.Child(TempRefContainer.NameOf(_id), _id));
+                if (_promise.Task.IsCompleted)
+                {
+                    _container.Unregister(_id); // completed meanwhile: keep the path, drop the registration
+                }
+            }
+
+            return _path;
+        }
+    }
+
     private void Cleanup()
     {
-        _container.Unregister(_id);
+        lock (_registration)
+        {
+            if (_path is not null)
+            {
+                _container.Unregister(_id);
+            }
+        }
+
         _timer?.Dispose();
         _cancellation.Dispose();
     }
