@@ -62,12 +62,13 @@ public sealed class ConfigFileTests(ITestOutputHelper output)
     [Fact]
     public void Bad_listener_settings_are_reported_with_location()
     {
-        var config = ConfigFactory.ParseString("clusterlb { proxy.http.port = 70000, admin.bind = \"nowhere\" }", "bad.conf")
+        var config = ConfigFactory.ParseString("clusterlb { proxy.http.port = 70000, admin.bind = \"nowhere\", actor.throughput = 0 }", "bad.conf")
             .WithFallback(ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")))
             .Resolve();
         var ex = Assert.Throws<SettingsException>(() => NodeConfigReader.Read(config));
         Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:1:") && e.Contains("clusterlb.proxy.http.port") && e.Contains("70000"));
         Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:1:") && e.Contains("nowhere"));
+        Assert.Contains(ex.Errors, e => e.Contains("clusterlb.actor.throughput"));
     }
 
     [Fact]

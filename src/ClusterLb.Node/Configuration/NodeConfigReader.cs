@@ -18,6 +18,15 @@ public static class NodeConfigReader
         var errors = new List<string>();
         var name = Try(errors, () => config.GetString("clusterlb.node.name", string.Empty)) ?? string.Empty;
         var proxy = Try(errors, () => ReadProxy(config, errors));
+        try
+        {
+            // The kernel reads its own section when the system starts; checking it here fails before anything binds.
+            ClusterLb.Actors.ActorSettings.FromConfig(config);
+        }
+        catch (Exception ex) when (ex is ArgumentException or HoconException)
+        {
+            errors.Add(ex.Message);
+        }
         BalancingSettings? balancing = null;
         try
         {
@@ -31,7 +40,7 @@ public static class NodeConfigReader
         {
             throw new SettingsException(errors);
         }
-        return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing);
+        return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing, config);
     }
 
     private static ProxySettings ReadProxy(Config config, List<string> errors)

@@ -54,15 +54,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     public static async Task<ClusterLbNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation = default)
     {
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
-        var actorSettings = ActorSettings.Default with
-        {
-            // The unbind phase holds the whole drain; give it the drain timeout plus a margin to close sockets.
-            PhaseTimeouts = new Dictionary<string, TimeSpan>(ActorSettings.Default.PhaseTimeouts)
-            {
-                [CoordinatedShutdown.PhaseServiceUnbind] = settings.Proxy.DrainTimeout + TimeSpan.FromSeconds(5),
-            },
-        };
-        var system = ActorSystem.Create("clusterlb", new ActorSystemSetup { LoggerFactory = loggerFactory, ActorSettings = actorSettings });
+        var system = ActorSystem.Create("clusterlb", new ActorSystemSetup(settings.Config, loggerFactory) { ActorSettings = KernelSettings(settings) });
         var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -102,6 +94,24 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             probeClient.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The kernel's settings from <c>clusterlb.actor.*</c>, with the <c>service-unbind</c> phase long enough for
+    /// the whole drain (drain timeout plus a margin to close sockets) unless configured longer.
+    /// </summary>
+    private static ActorSettings KernelSettings(NodeSettings settings)
+    {
+        var kernel = settings.Config is null ? ActorSettings.Default : ActorSettings.FromConfig(settings.Config);
+        var unbind = settings.Proxy.DrainTimeout + TimeSpan.FromSeconds(5);
+        if (kernel.PhaseTimeouts.TryGetValue(CoordinatedShutdown.PhaseServiceUnbind, out var configured) && configured >= unbind)
+        {
+            return kernel;
+        }
+        return kernel with
+        {
+            PhaseTimeouts = new Dictionary<string, TimeSpan>(kernel.PhaseTimeouts) { [CoordinatedShutdown.PhaseServiceUnbind] = unbind },
+        };
     }
 
     /// <summary>Runs CoordinatedShutdown (stop accepting, drain, stop) and completes when the actors are stopped.</summary>
