@@ -7,6 +7,8 @@ internal static class CommandCatalog
 {
     public static void AddTo(RootCommand root)
     {
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
     }
 }

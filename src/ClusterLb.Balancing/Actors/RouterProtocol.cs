@@ -1,0 +1,21 @@
+using ClusterLb.Balancing.Reporting;
+
+namespace ClusterLb.Balancing.Actors;
+
+/// <summary>Ask a router for its <see cref="ServiceStatus"/>.</summary>
+public sealed record GetServiceStatus
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly GetServiceStatus Instance = new();
+}
+
+/// <summary>Ask the balancer for every service's status, answered with <see cref="BalancerStatus"/>.</summary>
+public sealed record GetBalancerStatus
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly GetBalancerStatus Instance = new();
+}
+
+/// <summary>Every service's status, in configuration order.</summary>
+/// <param name="Services">Per-service status.</param>
+public sealed record BalancerStatus(IReadOnlyList<ServiceStatus> Services);

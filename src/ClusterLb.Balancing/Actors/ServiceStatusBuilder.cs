@@ -1,0 +1,42 @@
+using ClusterLb.Balancing.Health;
+using ClusterLb.Balancing.Routing;
+using ClusterLb.Balancing.Settings;
+using ClusterLb.Balancing.Reporting;
+
+namespace ClusterLb.Balancing.Actors;
+
+/// <summary>Assembles a <see cref="ServiceStatus"/> from the checkers' reports and the hosts' live counters.</summary>
+internal static class ServiceStatusBuilder
+{
+    public static ServiceStatus Build(ServiceSettings service, IReadOnlyList<(PoolSettings Pool, List<(UpstreamHost Host, HostHealthReport Report)> Hosts)> pools)
+    {
+        var poolStatuses = new List<PoolStatus>();
+        string? activePool = null;
+        int healthyTotal = 0, total = 0;
+        foreach (var (pool, hosts) in pools)
+        {
+            var hostStatuses = hosts.Select(h => new HostStatus(
+                h.Host.Id,
+                h.Host.Address.ToString(),
+                h.Host.Weight,
+                h.Report.Health == HostHealth.Up ? "up" : "down",
+                h.Report.LastProbe is not null,
+                h.Report.LastProbe is { } probe ? Math.Round(probe.Latency.TotalMilliseconds, 3) : null,
+                h.Report.LastProbe?.Error,
+                h.Report.ConsecutiveFailures,
+                h.Host.Counters.InFlight,
+                h.Host.Counters.Picks,
+                h.Host.Counters.LatencyEwma is { Ticks: > 0 } ewma ? Math.Round(ewma.TotalMilliseconds, 3) : null)).ToList();
+            var healthy = hostStatuses.Count(h => h.Health == "up");
+            if (activePool is null && healthy > 0)
+            {
+                activePool = pool.Id;
+            }
+            healthyTotal += healthy;
+            total += hostStatuses.Count;
+            var method = pool.Method.ToConfigName() + (pool.Method == BalancingMethod.RoundRobin && pool.HasUnequalWeights ? " (weighted)" : string.Empty);
+            poolStatuses.Add(new PoolStatus(pool.Id, pool.Priority, method, StatusWords.Detail(healthy, hostStatuses.Count), hostStatuses));
+        }
+        return new ServiceStatus(service.Name, StatusWords.Of(healthyTotal, total), StatusWords.Detail(healthyTotal, total), activePool, poolStatuses);
+    }
+}

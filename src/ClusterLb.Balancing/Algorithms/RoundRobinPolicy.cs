@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using ClusterLb.Balancing.Routing;
+
+namespace ClusterLb.Balancing.Algorithms;
+
+/// <summary>Each candidate in turn. One instance per pool, so the rotation survives health changes.</summary>
+public sealed class RoundRobinPolicy : IBalancingPolicy
+{
+    private long _next = -1;
+
+    /// <inheritdoc />
+    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates)
+    {
+        var count = candidates.Length;
+        if (count == 0)
+        {
+            return null;
+        }
+        if (count == 1)
+        {
+            return candidates[0];
+        }
+
+        var turn = (ulong)Interlocked.Increment(ref _next);
+        return candidates[(int)(turn % (ulong)count)];
+    }
+}

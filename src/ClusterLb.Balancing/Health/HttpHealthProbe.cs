@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using ClusterLb.Balancing.Settings;
+
+namespace ClusterLb.Balancing.Health;
+
+/// <summary>
+/// One active HTTP check: <c>GET {address}{path}</c> within the timeout, healthy when the status is in the
+/// healthy set. Never throws: every failure becomes a <see cref="ProbeResult"/> with a reason.
+/// </summary>
+/// <remarks>
+/// Each probe asks for its connection to be closed, so the next one connects afresh (as HAProxy's checks do): a
+/// backend that stops accepting connections fails its checks even while an old keepalive connection still works.
+/// </remarks>
+public sealed class HttpHealthProbe(HttpMessageInvoker client, Uri address, HealthCheckSettings settings)
+{
+    private readonly Uri _target = new(new Uri(address.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), settings.Path.TrimStart('/'));
+
+    /// <summary>The URI probed.</summary>
+    public Uri Target => _target;
+
+    /// <summary>Runs one probe.</summary>
+    public async Task<ProbeResult> RunAsync(CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(settings.Timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, _target);
+            request.Headers.UserAgent.ParseAdd("ClusterLb-HealthCheck/1");
+            request.Headers.ConnectionClose = true;
+            using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            var latency = Stopwatch.GetElapsedTime(started);
+            return settings.HealthyStatuses.Contains(status)
+                ? new ProbeResult(true, status, latency, null)
+                : new ProbeResult(false, status, latency, $"status {status} not in {settings.HealthyStatuses}");
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return new ProbeResult(false, 0, Stopwatch.GetElapsedTime(started), $"timed out after {settings.Timeout.TotalMilliseconds:0} ms");
+        }
+        catch (HttpRequestException ex)
+        {
+            var reason = ex.InnerException is SocketException socket ? $"connect failed: {socket.SocketErrorCode}" : ex.Message;
+            return new ProbeResult(false, 0, Stopwatch.GetElapsedTime(started), reason);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ProbeResult(false, 0, Stopwatch.GetElapsedTime(started), ex.Message);
+        }
+    }
+}

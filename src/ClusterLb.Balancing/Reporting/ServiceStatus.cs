@@ -1,0 +1,42 @@
+namespace ClusterLb.Balancing.Reporting;
+
+/// <summary>One host as the status endpoint shows it.</summary>
+/// <param name="Id">Host id.</param>
+/// <param name="Address">Configured address.</param>
+/// <param name="Weight">Configured weight.</param>
+/// <param name="Health"><c>up</c> or <c>down</c>.</param>
+/// <param name="Checked">Whether at least one active probe has completed.</param>
+/// <param name="LastCheckLatencyMs">Latency of the last active probe, null before the first.</param>
+/// <param name="LastCheckError">Why the last probe failed, null when it passed.</param>
+/// <param name="ConsecutiveFailures">Failed probes in a row.</param>
+/// <param name="InFlight">Requests forwarded and not yet completed.</param>
+/// <param name="Picks">Times the balancer chose this host.</param>
+/// <param name="LatencyEwmaMs">Smoothed duration of proxied exchanges with this host, null before the first.</param>
+public sealed record HostStatus(
+    string Id,
+    string Address,
+    int Weight,
+    string Health,
+    bool Checked,
+    double? LastCheckLatencyMs,
+    string? LastCheckError,
+    int ConsecutiveFailures,
+    int InFlight,
+    long Picks,
+    double? LatencyEwmaMs);
+
+/// <summary>One pool of a service.</summary>
+/// <param name="Id">Pool id.</param>
+/// <param name="Priority">Lower is preferred.</param>
+/// <param name="Method">Configured method name; <c>(weighted)</c> is appended when weights differ.</param>
+/// <param name="Detail">Summary such as <c>2/3 hosts healthy</c>.</param>
+/// <param name="Hosts">The pool's hosts in configuration order.</param>
+public sealed record PoolStatus(string Id, int Priority, string Method, string Detail, IReadOnlyList<HostStatus> Hosts);
+
+/// <summary>One service, as its router actor reports it.</summary>
+/// <param name="Name">Service name.</param>
+/// <param name="Status"><c>healthy</c> (every host up), <c>degraded</c> (some) or <c>unhealthy</c> (none).</param>
+/// <param name="Detail">Summary such as <c>2/3 hosts healthy</c>.</param>
+/// <param name="ActivePool">Pool currently receiving traffic, null when none can.</param>
+/// <param name="Pools">Pools in priority order.</param>
+public sealed record ServiceStatus(string Name, string Status, string Detail, string? ActivePool, IReadOnlyList<PoolStatus> Pools);

@@ -1,0 +1,67 @@
+namespace ClusterLb.Balancing.Routing;
+
+/// <summary>
+/// The front end's grip on one service's router. <see cref="Pick"/> runs on the request thread against the
+/// router's latest snapshot (a volatile read, no lock); <see cref="Complete"/> updates atomic counters and
+/// tells the host's health checker about failures without waiting.
+/// </summary>
+public sealed class RouteHandle
+{
+    private readonly TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RoutingSnapshot _snapshot;
+
+    /// <summary>Creates a handle that routes nowhere until the first <see cref="Publish"/>.</summary>
+    public RouteHandle(string serviceName)
+    {
+        ServiceName = serviceName;
+        _snapshot = RoutingSnapshot.Empty(serviceName);
+    }
+
+    /// <summary>Service name.</summary>
+    public string ServiceName { get; }
+
+    /// <summary>The latest published snapshot.</summary>
+    public RoutingSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Completes with the first <see cref="Publish"/>, so a node can open its listener only once it can route.</summary>
+    public Task FirstPublished => _published.Task;
+
+    /// <summary>Replaces the snapshot. Only the owning router calls this (single writer).</summary>
+    public void Publish(RoutingSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Volatile.Write(ref _snapshot, snapshot);
+        _published.TrySetResult();
+    }
+
+    /// <summary>
+    /// Chooses a host and counts it in flight; null when no pool has a healthy host (the caller answers 503
+    /// with <see cref="RoutingSnapshot.NoHostReason"/>). Every non-null pick must be followed by <see cref="Complete"/>.
+    /// </summary>
+    public UpstreamHost? Pick()
+    {
+        var host = Volatile.Read(ref _snapshot).Pick();
+        host?.Counters.OnPicked();
+        return host;
+    }
+
+    /// <summary>Ends a picked request: in-flight and latency counters, then passive health feedback.</summary>
+    public static void Complete(UpstreamHost host, in RequestOutcome outcome)
+    {
+        host.Counters.OnCompleted(outcome.Duration);
+        var passive = host.Passive;
+        if (!passive.Enabled)
+        {
+            return;
+        }
+        if (outcome.ConnectFailed || passive.UnhealthyStatuses.Contains(outcome.StatusCode))
+        {
+            host.Counters.MarkPassiveFailurePending();
+            host.Outcomes.ReportFailure(host, outcome);
+        }
+        else if (outcome.StatusCode != 0 && host.Counters.TryClearPassiveFailurePending())
+        {
+            host.Outcomes.ReportRecovery(host);
+        }
+    }
+}

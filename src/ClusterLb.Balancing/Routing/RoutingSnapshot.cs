@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+
+namespace ClusterLb.Balancing.Routing;
+
+/// <summary>
+/// An immutable view of one service's routable hosts, published by its router actor. Request threads read it
+/// without a lock; a health change produces a new snapshot instead of mutating this one.
+/// </summary>
+public sealed class RoutingSnapshot
+{
+    /// <summary>Creates a snapshot; <paramref name="pools"/> must already be in priority order.</summary>
+    public RoutingSnapshot(string serviceName, long version, ImmutableArray<PoolRoute> pools)
+    {
+        ServiceName = serviceName;
+        Version = version;
+        Pools = pools;
+        foreach (var pool in pools)
+        {
+            HealthyHosts += pool.Healthy.Length;
+            TotalHosts += pool.All.Length;
+        }
+        NoHostReason = $"no healthy upstream host for service '{serviceName}' ({HealthyHosts}/{TotalHosts} hosts healthy)";
+    }
+
+    /// <summary>A snapshot that routes nowhere, used until the router publishes.</summary>
+    public static RoutingSnapshot Empty(string serviceName) => new(serviceName, 0, ImmutableArray<PoolRoute>.Empty);
+
+    /// <summary>Service the snapshot belongs to.</summary>
+    public string ServiceName { get; }
+
+    /// <summary>Increases with every publication by the router.</summary>
+    public long Version { get; }
+
+    /// <summary>Pools in priority order.</summary>
+    public ImmutableArray<PoolRoute> Pools { get; }
+
+    /// <summary>Healthy hosts over all pools.</summary>
+    public int HealthyHosts { get; }
+
+    /// <summary>All hosts over all pools.</summary>
+    public int TotalHosts { get; }
+
+    /// <summary>Short plain-text reason for a 503 when <see cref="Pick"/> finds nothing (precomputed).</summary>
+    public string NoHostReason { get; }
+
+    /// <summary>
+    /// Picks from the first pool, in priority order, that has a healthy host; null when no pool has one.
+    /// </summary>
+    public UpstreamHost? Pick()
+    {
+        foreach (var pool in Pools)
+        {
+            var host = pool.Policy.Pick(pool.Healthy);
+            if (host is not null)
+            {
+                return host;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Immutable;
+using ClusterLb.Hocon;
+
+namespace ClusterLb.Balancing.Settings;
+
+/// <summary>
+/// Reads <c>clusterlb.health-check</c> and <c>clusterlb.services</c> into <see cref="BalancingSettings"/> and
+/// validates them. Every error names the file, line and column of the object it concerns.
+/// </summary>
+/// <remarks>
+/// Health-check settings layer like nginx/HAProxy defaults: a pool's <c>health-check</c> block falls back to its
+/// service's, which falls back to <c>clusterlb.health-check</c>.
+/// </remarks>
+public static class BalancingConfigReader
+{
+    /// <summary>Reads and validates the balancing part of a resolved configuration.</summary>
+    /// <exception cref="SettingsException">Invalid or missing settings (every problem, with its location).</exception>
+    public static BalancingSettings Read(Config config)
+    {
+        var origins = new Dictionary<string, HoconOrigin>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        var defaults = config.GetConfig("clusterlb.health-check", Config.Empty);
+        var services = new List<ServiceSettings>();
+
+        if (config.HasPath("clusterlb.services"))
+        {
+            var servicesConfig = config.GetConfig("clusterlb.services");
+            foreach (var name in servicesConfig.Keys.OrderBy(KeyOrder(servicesConfig)))
+            {
+                var at = $"clusterlb.services.{name}";
+                var service = Guard(errors, at, () => servicesConfig.GetConfig(Quote(name)));
+                if (service is null)
+                {
+                    continue;
+                }
+                origins[at] = service.Root.Origin;
+                var parsed = Guard(errors, at, () => ReadService(name, service, defaults, at, origins, errors));
+                if (parsed is not null)
+                {
+                    services.Add(parsed);
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new SettingsException(errors);
+        }
+        try
+        {
+            return new BalancingSettings([.. services]).Validate();
+        }
+        catch (SettingsException ex)
+        {
+            throw new SettingsException(ex.Errors.Select(e => Locate(e, origins)).ToList());
+        }
+    }
+
+    private static ServiceSettings ReadService(string name, Config service, Config defaults, string at, Dictionary<string, HoconOrigin> origins, List<string> errors)
+    {
+        var match = service.GetConfig("match", Config.Empty);
+        var hosts = match.HasPath("hosts") ? match.GetStringList("hosts").ToImmutableArray() : ImmutableArray<string>.Empty;
+        var pathPrefix = match.GetString("path-prefix", "/");
+        var serviceChecks = service.GetConfig("health-check", Config.Empty).WithFallback(defaults);
+
+        var pools = new List<PoolSettings>();
+        var poolConfigs = service.HasPath("pools") ? service.GetConfigList("pools") : [];
+        for (var i = 0; i < poolConfigs.Count; i++)
+        {
+            var poolAt = $"{at}.pools[{i}]";
+            origins[poolAt] = poolConfigs[i].Root.Origin;
+            var pool = Guard(errors, poolAt, () => ReadPool(poolConfigs[i], i, serviceChecks, poolAt, origins));
+            if (pool is not null)
+            {
+                pools.Add(pool);
+            }
+        }
+
+        // Stable: equal priorities keep their configuration order.
+        return new ServiceSettings(name, new ServiceMatch(hosts, pathPrefix), [.. pools.OrderBy(p => p.Priority)]);
+    }
+
+    private static PoolSettings ReadPool(Config pool, int index, Config inheritedChecks, string at, Dictionary<string, HoconOrigin> origins)
+    {
+        var id = pool.GetString("id", index == 0 ? "primary" : $"pool-{index + 1}");
+        var method = BalancingMethodNames.Parse(pool.GetString("method", "round-robin"));
+        var priority = pool.GetInt("priority", index);
+        var checks = pool.GetConfig("health-check", Config.Empty).WithFallback(inheritedChecks);
+
+        var hosts = new List<HostSettings>();
+        var hostValue = pool.GetValue("hosts");
+        if (hostValue is { Kind: HoconValueKind.Array } && pool.GetConfigListOrNull("hosts") is { } hostConfigs)
+        {
+            for (var h = 0; h < hostConfigs.Count; h++)
+            {
+                var host = hostConfigs[h];
+                origins[$"{at}.hosts[{h}]"] = host.Root.Origin;
+                var address = host.GetString("address");
+                hosts.Add(new HostSettings(host.GetString("id", $"host-{h + 1}"), ParseAddress(address, host.GetValue("address")!.Origin), host.GetInt("weight", 1)));
+            }
+        }
+        else if (hostValue is { Kind: HoconValueKind.Array })
+        {
+            // Shorthand: hosts = ["http://10.0.0.1:8080", ...], ids host-1, host-2, ...
+            var addresses = pool.GetStringList("hosts");
+            for (var h = 0; h < addresses.Count; h++)
+            {
+                origins[$"{at}.hosts[{h}]"] = hostValue.Origin;
+                hosts.Add(new HostSettings($"host-{h + 1}", ParseAddress(addresses[h], hostValue.Origin)));
+            }
+        }
+
+        return new PoolSettings(id, method, priority, [.. hosts], ReadHealthCheck(checks), ReadPassive(checks.GetConfig("passive", Config.Empty)));
+    }
+
+    private static HealthCheckSettings ReadHealthCheck(Config c)
+    {
+        var d = HealthCheckSettings.Default;
+        return new HealthCheckSettings(
+            c.GetBool("enabled", d.Enabled),
+            c.GetString("path", d.Path),
+            c.GetDuration("interval", d.Interval),
+            c.GetDuration("timeout", d.Timeout),
+            c.GetInt("rise", d.Rise),
+            c.GetInt("fall", d.Fall),
+            ReadStatuses(c, "healthy-statuses", d.HealthyStatuses));
+    }
+
+    private static PassiveHealthSettings ReadPassive(Config c)
+    {
+        var d = PassiveHealthSettings.Default;
+        return new PassiveHealthSettings(
+            c.GetBool("enabled", d.Enabled),
+            c.GetInt("fall", d.Fall),
+            ReadStatuses(c, "unhealthy-statuses", d.UnhealthyStatuses),
+            c.GetDuration("down-time", d.DownTime));
+    }
+
+    private static StatusCodeSet ReadStatuses(Config c, string path, StatusCodeSet fallback)
+    {
+        var value = c.GetValue(path);
+        if (value is null)
+        {
+            return fallback;
+        }
+        try
+        {
+            return value.Kind == HoconValueKind.Array ? StatusCodeSet.Parse(c.GetStringList(path)) : StatusCodeSet.Parse(c.GetString(path));
+        }
+        catch (FormatException ex)
+        {
+            throw new HoconException(value.Origin, ex.Message);
+        }
+    }
+
+    private static Uri ParseAddress(string address, HoconOrigin origin) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri)
+            ? uri
+            : throw new HoconException(origin, $"host address '{address}' is not an absolute URI like http://10.0.0.5:8080");
+
+    private static IReadOnlyList<Config>? GetConfigListOrNull(this Config config, string path)
+    {
+        // Null means "not a list of objects" (the caller then reads the string shorthand).
+        if (config.GetValue(path) is not HoconArray array)
+        {
+            return null;
+        }
+        if (array.Items.Count == 0)
+        {
+            return [];
+        }
+        return array.Items[0].Kind == HoconValueKind.Object ? config.GetConfigList(path) : null;
+    }
+
+    private static T? Guard<T>(List<string> errors, string at, Func<T> read) where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (HoconException ex)
+        {
+            errors.Add($"{at}: {ex.Message}");
+        }
+        catch (FormatException ex)
+        {
+            errors.Add($"{at}: {ex.Message}");
+        }
+        return null;
+    }
+
+    private static string Locate(string error, Dictionary<string, HoconOrigin> origins)
+    {
+        // The longest known path that prefixes the error is the closest object the operator wrote.
+        var best = origins.Keys.Where(error.StartsWith).OrderByDescending(k => k.Length).FirstOrDefault();
+        return best is not null && origins[best].Line > 0 ? $"{origins[best]}: {error}" : error;
+    }
+
+    private static Func<string, int> KeyOrder(Config services) =>
+        name => services.GetValue(Quote(name)) is { } v && v.Origin.Line > 0 ? v.Origin.Line : int.MaxValue;
+
+    private static string Quote(string key) => key.Any(c => c is '.' or '"' or ' ') ? $"\"{key.Replace("\"", "\\\"")}\"" : key;
+}

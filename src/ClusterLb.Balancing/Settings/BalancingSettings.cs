@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+
+namespace ClusterLb.Balancing.Settings;
+
+/// <summary>Every service a node routes. Build it from HOCON or in code, then call <see cref="Validate"/>.</summary>
+/// <param name="Services">The services; request matching prefers specific hosts, then longer path prefixes.</param>
+public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
+{
+    /// <summary>
+    /// Checks names, addresses, weights and thresholds and reports every problem at once, each with the
+    /// configuration path it belongs to, so an operator fixes the file in one pass.
+    /// </summary>
+    /// <exception cref="SettingsException">At least one setting is invalid.</exception>
+    public BalancingSettings Validate()
+    {
+        var errors = new List<string>();
+        var serviceNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in Services)
+        {
+            var at = $"clusterlb.services.{service.Name}";
+            CheckName(service.Name, "service name", at, errors);
+            if (!serviceNames.Add(service.Name))
+            {
+                errors.Add($"{at}: duplicate service name '{service.Name}'.");
+            }
+            if (!service.Match.PathPrefix.StartsWith('/'))
+            {
+                errors.Add($"{at}.match.path-prefix: must start with '/' (was '{service.Match.PathPrefix}').");
+            }
+            foreach (var host in service.Match.Hosts)
+            {
+                if (string.IsNullOrWhiteSpace(host) || host.Contains('/') || host.IndexOf('*', 1) >= 0)
+                {
+                    errors.Add($"{at}.match.hosts: '{host}' is not a host name or a leading wildcard like '*.example.com'.");
+                }
+                else if (host.Contains(':') && !host.StartsWith('['))
+                {
+                    errors.Add($"{at}.match.hosts: '{host}' has a port; match on the name alone (the request's port is ignored).");
+                }
+            }
+            if (service.Pools.IsDefaultOrEmpty)
+            {
+                errors.Add($"{at}.pools: a service needs at least one pool.");
+                continue;
+            }
+            var poolIds = new HashSet<string>(StringComparer.Ordinal);
+            for (var p = 0; p < service.Pools.Length; p++)
+            {
+                ValidatePool(service.Pools[p], $"{at}.pools[{p}]", poolIds, errors);
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new SettingsException(errors);
+        }
+        return this;
+    }
+
+    private static void ValidatePool(PoolSettings pool, string at, HashSet<string> poolIds, List<string> errors)
+    {
+        CheckName(pool.Id, "pool id", at, errors);
+        if (!poolIds.Add(pool.Id))
+        {
+            errors.Add($"{at}: duplicate pool id '{pool.Id}'.");
+        }
+        if (pool.Hosts.IsDefaultOrEmpty)
+        {
+            errors.Add($"{at}.hosts: a pool needs at least one host.");
+        }
+        else
+        {
+            var hostIds = new HashSet<string>(StringComparer.Ordinal);
+            for (var h = 0; h < pool.Hosts.Length; h++)
+            {
+                var host = pool.Hosts[h];
+                var hostAt = $"{at}.hosts[{h}]";
+                CheckName(host.Id, "host id", hostAt, errors);
+                if (!hostIds.Add(host.Id))
+                {
+                    errors.Add($"{hostAt}: duplicate host id '{host.Id}' in pool '{pool.Id}'.");
+                }
+                if (!host.Address.IsAbsoluteUri || (host.Address.Scheme != Uri.UriSchemeHttp && host.Address.Scheme != Uri.UriSchemeHttps))
+                {
+                    errors.Add($"{hostAt}.address: '{host.Address}' must be an absolute http:// or https:// URI.");
+                }
+                if (host.Weight is < 1 or > HostSettings.MaxWeight)
+                {
+                    errors.Add($"{hostAt}.weight: must be between 1 and {HostSettings.MaxWeight} (was {host.Weight}).");
+                }
+            }
+        }
+
+        var check = pool.HealthCheck;
+        if (check.Interval <= TimeSpan.Zero)
+        {
+            errors.Add($"{at}.health-check.interval: must be positive (was {check.Interval}).");
+        }
+        if (check.Timeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{at}.health-check.timeout: must be positive (was {check.Timeout}).");
+        }
+        if (check.Rise < 1)
+        {
+            errors.Add($"{at}.health-check.rise: must be at least 1 (was {check.Rise}).");
+        }
+        if (check.Fall < 1)
+        {
+            errors.Add($"{at}.health-check.fall: must be at least 1 (was {check.Fall}).");
+        }
+        if (!check.Path.StartsWith('/'))
+        {
+            errors.Add($"{at}.health-check.path: must start with '/' (was '{check.Path}').");
+        }
+        if (check.HealthyStatuses.IsEmpty)
+        {
+            errors.Add($"{at}.health-check.healthy-statuses: no status code would count as healthy.");
+        }
+        if (pool.Passive.Fall < 1)
+        {
+            errors.Add($"{at}.health-check.passive.fall: must be at least 1 (was {pool.Passive.Fall}).");
+        }
+        if (pool.Passive.DownTime <= TimeSpan.Zero)
+        {
+            errors.Add($"{at}.health-check.passive.down-time: must be positive (was {pool.Passive.DownTime}).");
+        }
+    }
+
+    private static void CheckName(string name, string what, string at, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(name) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add($"{at}: {what} '{name}' must be non-empty and use only letters, digits, '-', '_' and '.'.");
+        }
+    }
+}

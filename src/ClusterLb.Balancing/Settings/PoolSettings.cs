@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+
+namespace ClusterLb.Balancing.Settings;
+
+/// <summary>A group of interchangeable hosts. A service uses its pools in priority order (lowest number first).</summary>
+/// <param name="Id">Unique within its service.</param>
+/// <param name="Method">How requests are spread over the pool's healthy hosts.</param>
+/// <param name="Priority">Lower is preferred; the next pool is used only when this one has no healthy host.</param>
+/// <param name="Hosts">The pool's hosts, in configuration order.</param>
+/// <param name="HealthCheck">Active checks for every host of the pool.</param>
+/// <param name="Passive">Passive marking from proxied traffic.</param>
+public sealed record PoolSettings(
+    string Id,
+    BalancingMethod Method,
+    int Priority,
+    ImmutableArray<HostSettings> Hosts,
+    HealthCheckSettings HealthCheck,
+    PassiveHealthSettings Passive)
+{
+    /// <summary>True when at least two hosts have different weights.</summary>
+    public bool HasUnequalWeights => Hosts.Length > 1 && Hosts.Any(h => h.Weight != Hosts[0].Weight);
+}

@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+
+namespace ClusterLb.Balancing.Settings;
+
+/// <summary>Which requests a service takes.</summary>
+/// <param name="Hosts">Host names (<c>api.example.com</c>, <c>*.example.com</c>); empty matches every host.</param>
+/// <param name="PathPrefix">Path prefix, <c>/</c> for everything. Matched on segment boundaries.</param>
+public sealed record ServiceMatch(ImmutableArray<string> Hosts, string PathPrefix)
+{
+    /// <summary>Matches every request.</summary>
+    public static ServiceMatch Any { get; } = new(ImmutableArray<string>.Empty, "/");
+}
+
+/// <summary>A routed service: a match plus pools in priority order.</summary>
+/// <param name="Name">Unique service name; names the router actor, status entries and metrics.</param>
+/// <param name="Match">Which requests the service takes.</param>
+/// <param name="Pools">The service's pools, sorted by priority (ties keep configuration order).</param>
+public sealed record ServiceSettings(string Name, ServiceMatch Match, ImmutableArray<PoolSettings> Pools)
+{
+    /// <summary>Every host of every pool.</summary>
+    public int HostCount => Pools.Sum(p => p.Hosts.Length);
+}

@@ -1,0 +1,97 @@
+using ClusterLb.Balancing.Settings;
+using ClusterLb.Hocon;
+using ClusterLb.Node.Hosting;
+using ClusterLb.Proxy;
+
+namespace ClusterLb.Node.Configuration;
+
+/// <summary>
+/// Reads a resolved configuration into <see cref="NodeSettings"/>: <c>clusterlb.node</c>, <c>clusterlb.proxy</c>,
+/// <c>clusterlb.admin</c>, <c>clusterlb.health-check</c> and <c>clusterlb.services</c>.
+/// </summary>
+public static class NodeConfigReader
+{
+    /// <summary>Reads and validates.</summary>
+    /// <exception cref="SettingsException">Every invalid setting, with file, line and column where known.</exception>
+    public static NodeSettings Read(Config config)
+    {
+        var errors = new List<string>();
+        var name = Try(errors, () => config.GetString("clusterlb.node.name", string.Empty)) ?? string.Empty;
+        var proxy = Try(errors, () => ReadProxy(config, errors));
+        try
+        {
+            // The kernel reads its own section when the system starts; checking it here fails before anything binds.
+            ClusterLb.Actors.ActorSettings.FromConfig(config);
+        }
+        catch (Exception ex) when (ex is ArgumentException or HoconException)
+        {
+            errors.Add(ex.Message);
+        }
+        BalancingSettings? balancing = null;
+        try
+        {
+            balancing = BalancingConfigReader.Read(config);
+        }
+        catch (SettingsException ex)
+        {
+            errors.AddRange(ex.Errors);
+        }
+        if (errors.Count > 0 || proxy is null || balancing is null)
+        {
+            throw new SettingsException(errors);
+        }
+        return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing, config);
+    }
+
+    private static ProxySettings ReadProxy(Config config, List<string> errors)
+    {
+        var d = ProxySettings.Loopback;
+        var u = UpstreamSettings.Default;
+        var http = ReadListener(config, "clusterlb.proxy.http", "0.0.0.0", 8080, errors);
+        var http2 = config.GetBool("clusterlb.proxy.http2.enabled", false)
+            ? ReadListener(config, "clusterlb.proxy.http2", "0.0.0.0", 8082, errors)
+            : null;
+        var admin = ReadListener(config, "clusterlb.admin", "127.0.0.1", 8081, errors);
+        var drain = config.GetDuration("clusterlb.proxy.drain-timeout", d.DrainTimeout);
+        if (drain < TimeSpan.Zero)
+        {
+            errors.Add(Located(config, "clusterlb.proxy.drain-timeout", "must not be negative"));
+        }
+        var upstream = new UpstreamSettings(
+            config.GetDuration("clusterlb.proxy.upstream.connect-timeout", u.ConnectTimeout),
+            config.GetDuration("clusterlb.proxy.upstream.activity-timeout", u.ActivityTimeout),
+            config.GetDuration("clusterlb.proxy.upstream.idle-timeout", u.PooledConnectionIdleTimeout),
+            config.GetInt("clusterlb.proxy.upstream.max-connections-per-server", u.MaxConnectionsPerServer));
+        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream);
+    }
+
+    private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)
+    {
+        var listener = new ListenerSettings(config.GetString($"{at}.bind", bind), config.GetInt($"{at}.port", port));
+        if (listener.Port is < 0 or > 65535)
+        {
+            errors.Add(Located(config, $"{at}.port", $"must be between 0 and 65535 (was {listener.Port})"));
+        }
+        if (listener.Bind is not ("*" or "localhost") && !System.Net.IPAddress.TryParse(listener.Bind, out _))
+        {
+            errors.Add(Located(config, $"{at}.bind", $"'{listener.Bind}' is not an IP address (use 0.0.0.0, 127.0.0.1, :: or *)"));
+        }
+        return listener;
+    }
+
+    private static string Located(Config config, string path, string message) =>
+        config.GetValue(path) is { Origin.Line: > 0 } value ? value.Origin.Format($"{path}: {message}") : $"{path}: {message}";
+
+    private static T? Try<T>(List<string> errors, Func<T> read) where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (HoconException ex)
+        {
+            errors.Add(ex.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Reflection;
+using ClusterLb.Actors;
+using ClusterLb.Balancing.Actors;
+using ClusterLb.Balancing.Routing;
+using ClusterLb.Proxy;
+using ClusterLb.Proxy.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterLb.Node.Hosting;
+
+/// <summary>
+/// One running node: the actor system with the balancing actors, and the proxy and admin listeners in front.
+/// Shutdown goes through CoordinatedShutdown: <c>service-unbind</c> stops accepting and drains in-flight
+/// requests (bounded by <c>clusterlb.proxy.drain-timeout</c>), <c>service-stop</c> closes the admin listener,
+/// and the last phase stops the actors.
+/// </summary>
+public sealed partial class ClusterLbNode : IAsyncDisposable
+{
+    private readonly ProxyFrontEnd _frontEnd;
+    private readonly HttpMessageInvoker _probeClient;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private ClusterLbNode(ActorSystem system, ProxyFrontEnd frontEnd, HttpMessageInvoker probeClient, IReadOnlyDictionary<string, RouteHandle> handles, ILogger logger)
+    {
+        System = system;
+        _frontEnd = frontEnd;
+        _probeClient = probeClient;
+        Handles = handles;
+        _logger = logger;
+    }
+
+    /// <summary>ClusterLb's version, from the assembly.</summary>
+    public static string Version { get; } =
+        typeof(ClusterLbNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The node's actor system.</summary>
+    public ActorSystem System { get; }
+
+    /// <summary>Each service's route handle, by service name.</summary>
+    public IReadOnlyDictionary<string, RouteHandle> Handles { get; }
+
+    /// <summary>The proxy's HTTP/1.1 URL.</summary>
+    public Uri ProxyUrl => _frontEnd.HttpUrl;
+
+    /// <summary>The proxy's h2c URL, null when that listener is off.</summary>
+    public Uri? Http2Url => _frontEnd.Http2Url;
+
+    /// <summary>The admin listener's URL (<c>GET /status</c>).</summary>
+    public Uri AdminUrl => _frontEnd.AdminUrl;
+
+    /// <summary>Starts a node; returns once every service can route and the listeners accept connections.</summary>
+    public static async Task<ClusterLbNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation = default)
+    {
+        var logger = loggerFactory.CreateLogger<ClusterLbNode>();
+        var system = ActorSystem.Create("clusterlb", new ActorSystemSetup(settings.Config, loggerFactory) { ActorSettings = KernelSettings(settings) });
+        var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = settings.Proxy.Upstream.ConnectTimeout,
+        });
+
+        ProxyFrontEnd? frontEnd = null;
+        try
+        {
+            var handles = BalancerActor.CreateHandles(settings.Balancing);
+            var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient), BalancerActor.Name);
+            await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+
+            var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
+            frontEnd = ProxyFrontEnd.Create(settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory);
+            await frontEnd.StartAsync(cancellation).ConfigureAwait(false);
+
+            var shutdown = system.CoordinatedShutdown;
+            var started = frontEnd;
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "proxy-unbind-and-drain", started.StopProxyAsync);
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "admin-stop", started.StopAdminAsync);
+
+            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger);
+            LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
+            return result;
+        }
+        catch
+        {
+            if (frontEnd is not null)
+            {
+                await frontEnd.DisposeAsync().ConfigureAwait(false);
+            }
+            await system.Terminate().ConfigureAwait(false);
+            probeClient.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The kernel's settings from <c>clusterlb.actor.*</c>, with the <c>service-unbind</c> phase long enough for
+    /// the whole drain (drain timeout plus a margin to close sockets) unless configured longer.
+    /// </summary>
+    private static ActorSettings KernelSettings(NodeSettings settings)
+    {
+        var kernel = settings.Config is null ? ActorSettings.Default : ActorSettings.FromConfig(settings.Config);
+        var unbind = settings.Proxy.DrainTimeout + TimeSpan.FromSeconds(5);
+        if (kernel.PhaseTimeouts.TryGetValue(CoordinatedShutdown.PhaseServiceUnbind, out var configured) && configured >= unbind)
+        {
+            return kernel;
+        }
+        return kernel with
+        {
+            PhaseTimeouts = new Dictionary<string, TimeSpan>(kernel.PhaseTimeouts) { [CoordinatedShutdown.PhaseServiceUnbind] = unbind },
+        };
+    }
+
+    /// <summary>Runs CoordinatedShutdown (stop accepting, drain, stop) and completes when the actors are stopped.</summary>
+    public async Task ShutdownAsync(CoordinatedShutdownReason? reason = null)
+    {
+        await System.CoordinatedShutdown.Run(reason ?? CoordinatedShutdownReason.Unknown).ConfigureAwait(false);
+        await System.WhenTerminated.ConfigureAwait(false);
+        LogStopped(_logger);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await ShutdownAsync().ConfigureAwait(false);
+        await _frontEnd.DisposeAsync().ConfigureAwait(false);
+        _probeClient.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} (ClusterLb {Version}) routing {Services} services: proxy {ProxyUrl}, status {AdminUrl}status")]
+    private static partial void LogStarted(ILogger logger, string node, string version, int services, Uri proxyUrl, Uri adminUrl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

@@ -1,0 +1,22 @@
+using ClusterLb.Balancing.Reporting;
+
+namespace ClusterLb.Proxy.Admin;
+
+/// <summary>The node part of <c>GET /status</c>.</summary>
+/// <param name="Name">Node name.</param>
+/// <param name="Version">ClusterLb version.</param>
+/// <param name="StartedAt">Start time (UTC, ISO 8601).</param>
+/// <param name="UptimeSeconds">Seconds since start.</param>
+public sealed record NodeStatus(string Name, string Version, DateTimeOffset StartedAt, double UptimeSeconds);
+
+/// <summary>The whole <c>GET /status</c> answer.</summary>
+/// <param name="Node">Which node answered.</param>
+/// <param name="Status"><c>healthy</c>, <c>degraded</c> or <c>unhealthy</c> over every service.</param>
+/// <param name="Detail">Summary over every host, such as <c>5/6 hosts healthy</c>.</param>
+/// <param name="Services">Per-service status from the router actors.</param>
+public sealed record StatusDocument(NodeStatus Node, string Status, string Detail, IReadOnlyList<ServiceStatus> Services);
+
+/// <summary>The body of every admin error.</summary>
+/// <param name="Error">Short machine-friendly error name.</param>
+/// <param name="Reason">What went wrong and what to do instead.</param>
+public sealed record AdminError(string Error, string Reason);

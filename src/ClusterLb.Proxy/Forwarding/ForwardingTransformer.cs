@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ClusterLb.Proxy.Forwarding;
+
+/// <summary>
+/// Copies the request as YARP's base transformer does, then writes the X-Forwarded-* headers the way nginx's
+/// <c>$proxy_add_x_forwarded_for</c> does: the client address is appended to any list it sent.
+/// </summary>
+public sealed class ForwardingTransformer(bool preserveHost) : HttpTransformer
+{
+    private const string ForwardedFor = "X-Forwarded-For";
+    private const string ForwardedProto = "X-Forwarded-Proto";
+    private const string ForwardedHost = "X-Forwarded-Host";
+
+    /// <inheritdoc />
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+
+        if (!preserveHost)
+        {
+            // Let the destination URI supply Host, as nginx's default proxy_set_header Host $proxy_host does.
+            proxyRequest.Headers.Host = null;
+        }
+
+        var headers = proxyRequest.Headers;
+        var clientIp = httpContext.Connection.RemoteIpAddress?.ToString();
+        if (clientIp is not null)
+        {
+            var prior = httpContext.Request.Headers[ForwardedFor];
+            headers.Remove(ForwardedFor);
+            headers.TryAddWithoutValidation(ForwardedFor, prior.Count == 0 ? clientIp : $"{prior}, {clientIp}");
+        }
+
+        headers.Remove(ForwardedProto);
+        headers.TryAddWithoutValidation(ForwardedProto, httpContext.Request.Scheme);
+
+        var host = httpContext.Request.Host;
+        headers.Remove(ForwardedHost);
+        if (host.HasValue)
+        {
+            headers.TryAddWithoutValidation(ForwardedHost, host.Value);
+        }
+    }
+}

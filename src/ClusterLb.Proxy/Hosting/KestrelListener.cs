@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterLb.Proxy.Hosting;
+
+/// <summary>
+/// A bare Kestrel server running one request delegate on one or more endpoints: no configuration files,
+/// environment variables, routing or per-request hosting logs, because every one of those costs on the hot path
+/// or surprises an operator.
+/// </summary>
+public sealed class KestrelListener : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<(ListenOptions Options, HttpProtocols Protocols)> _endpoints = [];
+
+    private KestrelListener(WebApplication app) => _app = app;
+
+    /// <summary>The server's services (for the request delegate's dependencies).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Creates a listener; <paramref name="configureServices"/> adds what the delegate needs.</summary>
+    public static KestrelListener Create(
+        string name,
+        IEnumerable<(ListenerSettings Listener, HttpProtocols Protocols)> endpoints,
+        ILoggerFactory loggerFactory,
+        Action<IServiceCollection> configureServices,
+        Func<IServiceProvider, RequestDelegate> handler)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = name });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
+        configureServices(builder.Services);
+
+        var captured = new List<(ListenOptions, HttpProtocols)>();
+        var list = endpoints.ToList();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            foreach (var (listener, protocols) in list)
+            {
+                kestrel.Listen(ParseBind(listener.Bind), listener.Port, options =>
+                {
+                    options.Protocols = protocols;
+                    captured.Add((options, protocols));
+                });
+            }
+        });
+
+        var app = builder.Build();
+        app.Run(handler(app.Services));
+        var result = new KestrelListener(app);
+        result._endpoints.AddRange(captured);
+        return result;
+    }
+
+    /// <summary>Binds the endpoints and starts accepting.</summary>
+    public Task StartAsync(CancellationToken cancellation = default) => _app.StartAsync(cancellation);
+
+    /// <summary>
+    /// The bound URL of the endpoint speaking <paramref name="protocols"/> (with the OS-chosen port when the
+    /// configured port was 0); valid after <see cref="StartAsync"/>.
+    /// </summary>
+    public Uri? UrlFor(HttpProtocols protocols)
+    {
+        foreach (var (options, p) in _endpoints)
+        {
+            if (p == protocols && options.IPEndPoint is { } endpoint)
+            {
+                var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : endpoint.Address;
+                return new UriBuilder(Uri.UriSchemeHttp, host.ToString(), endpoint.Port).Uri;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Stops accepting connections, lets in-flight requests finish until <paramref name="cancellation"/> fires,
+    /// then closes what is left.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellation) => _app.StopAsync(cancellation);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static IPAddress ParseBind(string bind) =>
+        bind is "*" or "" ? IPAddress.Any
+        : bind == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(bind, out var address) ? address
+        : throw new ArgumentException($"Listen address '{bind}' is not an IP address (use 0.0.0.0, 127.0.0.1, :: or *).", nameof(bind));
+}

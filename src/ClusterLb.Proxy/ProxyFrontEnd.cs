@@ -1,0 +1,143 @@
+using ClusterLb.Balancing.Routing;
+using ClusterLb.Balancing.Settings;
+using ClusterLb.Proxy.Admin;
+using ClusterLb.Proxy.Forwarding;
+using ClusterLb.Proxy.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ClusterLb.Proxy;
+
+/// <summary>
+/// The node's HTTP surface: the proxy listener(s) served by YARP's <see cref="IHttpForwarder"/>, and the admin
+/// listener. Stopping is two-staged so shutdown can drain the proxy while the admin listener still answers.
+/// </summary>
+public sealed partial class ProxyFrontEnd : IAsyncDisposable
+{
+    private readonly ProxySettings _settings;
+    private readonly KestrelListener _proxy;
+    private readonly KestrelListener _admin;
+    private readonly HttpMessageInvoker _client;
+    private readonly ProxyMetrics _metrics;
+    private readonly ILogger _logger;
+
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger)
+    {
+        _settings = settings;
+        _proxy = proxy;
+        _admin = admin;
+        _client = client;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>The proxy's HTTP/1.1 URL (valid after <see cref="StartAsync"/>).</summary>
+    public Uri HttpUrl => _proxy.UrlFor(HttpProtocols.Http1) ?? throw new InvalidOperationException("The proxy listener is not started.");
+
+    /// <summary>The proxy's cleartext HTTP/2 (prior knowledge) URL, null when that listener is off.</summary>
+    public Uri? Http2Url => _proxy.UrlFor(HttpProtocols.Http2);
+
+    /// <summary>The admin listener's URL (valid after <see cref="StartAsync"/>).</summary>
+    public Uri AdminUrl => _admin.UrlFor(HttpProtocols.Http1) ?? throw new InvalidOperationException("The admin listener is not started.");
+
+    /// <summary>Builds the listeners; nothing is bound until <see cref="StartAsync"/>.</summary>
+    public static ProxyFrontEnd Create(
+        ProxySettings settings,
+        BalancingSettings balancing,
+        IReadOnlyDictionary<string, RouteHandle> handles,
+        NodeInfo node,
+        IStatusSource status,
+        ILoggerFactory loggerFactory)
+    {
+        var client = UpstreamClientFactory.Create(settings.Upstream);
+        var metrics = new ProxyMetrics(handles.Values.ToList());
+        var matcher = new ServiceMatcher(balancing.Services, handles);
+        var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
+        var transformer = new ForwardingTransformer(settings.PreserveHost);
+
+        var proxyEndpoints = new List<(ListenerSettings, HttpProtocols)> { (settings.Http, HttpProtocols.Http1) };
+        if (settings.Http2 is { } http2)
+        {
+            proxyEndpoints.Add((http2, HttpProtocols.Http2));
+        }
+
+        var proxy = KestrelListener.Create(
+            "clusterlb-proxy",
+            proxyEndpoints,
+            loggerFactory,
+            services => services.AddHttpForwarder(),
+            sp => new ProxyRequestHandler(
+                matcher,
+                sp.GetRequiredService<IHttpForwarder>(),
+                client,
+                requestConfig,
+                transformer,
+                metrics,
+                sp.GetRequiredService<ILogger<ProxyRequestHandler>>()).InvokeAsync);
+
+        var admin = KestrelListener.Create(
+            "clusterlb-admin",
+            [(settings.Admin, HttpProtocols.Http1)],
+            loggerFactory,
+            _ => { },
+            sp => new AdminEndpoints(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AdminEndpoints>>()).InvokeAsync);
+
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>());
+    }
+
+    /// <summary>Binds and starts both listeners.</summary>
+    public async Task StartAsync(CancellationToken cancellation = default)
+    {
+        await _admin.StartAsync(cancellation).ConfigureAwait(false);
+        await _proxy.StartAsync(cancellation).ConfigureAwait(false);
+        LogListening(HttpUrl, Http2Url?.ToString() ?? "off", AdminUrl);
+    }
+
+    /// <summary>
+    /// Stops accepting proxy connections and waits for in-flight requests, at most the configured drain
+    /// timeout (or until <paramref name="cancellation"/>); requests still running then are aborted.
+    /// </summary>
+    public async Task StopProxyAsync(CancellationToken cancellation = default)
+    {
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        drain.CancelAfter(_settings.DrainTimeout);
+        LogDraining(_settings.DrainTimeout);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await _proxy.StopAsync(drain.Token).ConfigureAwait(false);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (drain.IsCancellationRequested)
+        {
+            LogDrainCut(elapsed);
+        }
+        else
+        {
+            LogDrained(elapsed);
+        }
+    }
+
+    /// <summary>Stops the admin listener.</summary>
+    public Task StopAdminAsync(CancellationToken cancellation = default) => _admin.StopAsync(cancellation);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _proxy.DisposeAsync().ConfigureAwait(false);
+        await _admin.DisposeAsync().ConfigureAwait(false);
+        _client.Dispose();
+        _metrics.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening on {HttpUrl} (HTTP/1.1), h2c {Http2Url}; admin on {AdminUrl}")]
+    private partial void LogListening(Uri httpUrl, string http2Url, Uri adminUrl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy stopped accepting; draining in-flight requests for at most {DrainTimeout}")]
+    private partial void LogDraining(TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy drained and stopped after {Elapsed}")]
+    private partial void LogDrained(TimeSpan elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy stopped after {Elapsed}; requests still running at the drain timeout were aborted")]
+    private partial void LogDrainCut(TimeSpan elapsed);
+}

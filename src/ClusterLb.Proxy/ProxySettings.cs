@@ -1,0 +1,49 @@
+namespace ClusterLb.Proxy;
+
+/// <summary>An address and port to listen on; port 0 lets the OS choose (tests).</summary>
+/// <param name="Bind">IP address to bind, such as <c>0.0.0.0</c> or <c>127.0.0.1</c>.</param>
+/// <param name="Port">TCP port.</param>
+public sealed record ListenerSettings(string Bind, int Port);
+
+/// <summary>The outbound connection pool to the backends.</summary>
+/// <param name="ConnectTimeout">A connect slower than this fails (502, and counts as a passive failure).</param>
+/// <param name="ActivityTimeout">A forwarded request with no activity for this long is cancelled (504).</param>
+/// <param name="PooledConnectionIdleTimeout">Idle keepalive connections are closed after this.</param>
+/// <param name="MaxConnectionsPerServer">Bound on concurrent connections per backend (0 = unbounded).</param>
+public sealed record UpstreamSettings(
+    TimeSpan ConnectTimeout,
+    TimeSpan ActivityTimeout,
+    TimeSpan PooledConnectionIdleTimeout,
+    int MaxConnectionsPerServer)
+{
+    /// <summary>The defaults documented in <c>hocon/reference.conf</c>.</summary>
+    public static UpstreamSettings Default { get; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(60), 0);
+}
+
+/// <summary>The proxy and admin listeners of one node.</summary>
+/// <param name="Http">The HTTP/1.1 listener (<c>clusterlb.proxy.http</c>).</param>
+/// <param name="Http2">
+/// The optional cleartext HTTP/2 listener (<c>clusterlb.proxy.http2</c>), prior knowledge (h2c) only: Kestrel
+/// cannot offer both protocols on one cleartext port because there is no TLS ALPN to choose between them.
+/// </param>
+/// <param name="Admin">The admin and status listener (<c>clusterlb.admin</c>).</param>
+/// <param name="DrainTimeout">On shutdown, how long in-flight requests may take to finish before they are cut.</param>
+/// <param name="PreserveHost">Send the client's Host header upstream instead of the backend's address.</param>
+/// <param name="Upstream">Outbound connection pool settings.</param>
+public sealed record ProxySettings(
+    ListenerSettings Http,
+    ListenerSettings? Http2,
+    ListenerSettings Admin,
+    TimeSpan DrainTimeout,
+    bool PreserveHost,
+    UpstreamSettings Upstream)
+{
+    /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
+    public static ProxySettings Loopback { get; } = new(
+        new ListenerSettings("127.0.0.1", 0),
+        new ListenerSettings("127.0.0.1", 0),
+        new ListenerSettings("127.0.0.1", 0),
+        TimeSpan.FromSeconds(10),
+        PreserveHost: false,
+        UpstreamSettings.Default);
+}

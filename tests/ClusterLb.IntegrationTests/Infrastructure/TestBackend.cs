@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterLb.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real Kestrel backend on loopback. Answers its name on every path, counts requests (health probes apart),
+/// serves <c>/health</c> with a settable status, echoes WebSocket messages on <c>/ws</c>, holds <c>/slow</c>
+/// until released, and shows the forwarded headers on <c>/headers</c>.
+/// </summary>
+internal sealed class TestBackend : IAsyncDisposable
+{
+    private WebApplication? _app;
+    private int _hits;
+    private int _probes;
+    private int _port;
+    private int _probesAtGate;
+    private readonly SemaphoreSlim _probeGate = new(0);
+    private TaskCompletionSource _slowStarted = NewSignal();
+    private TaskCompletionSource _slowRelease = NewSignal();
+
+    private TestBackend(string name) => Name = name;
+
+    public string Name { get; }
+
+    public Uri Url => new($"http://127.0.0.1:{_port}");
+
+    public int Hits => Volatile.Read(ref _hits);
+
+    public int Probes => Volatile.Read(ref _probes);
+
+    /// <summary>Status code /health answers with.</summary>
+    public int HealthStatus { get; set; } = 200;
+
+    /// <summary>When set, each /health request waits until <see cref="AllowProbes"/> lets it through.</summary>
+    public bool GateProbes { get; set; }
+
+    /// <summary>Probes waiting at the gate right now.</summary>
+    public int ProbesAtGate => Volatile.Read(ref _probesAtGate);
+
+    /// <summary>Lets <paramref name="count"/> gated probes through.</summary>
+    public void AllowProbes(int count) => _probeGate.Release(count);
+
+    /// <summary>When set, every request but /health answers 503.</summary>
+    public bool FailEverything { get; set; }
+
+    public Task SlowStarted => _slowStarted.Task;
+
+    public void ReleaseSlow() => _slowRelease.TrySetResult();
+
+    public static async Task<TestBackend> StartAsync(string name)
+    {
+        var backend = new TestBackend(name);
+        await backend.StartOnAsync(0);
+        return backend;
+    }
+
+    /// <summary>Starts again on the port it had, as a restarted process would.</summary>
+    public Task RestartAsync() => StartOnAsync(_port);
+
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        ReleaseSlow();
+        GateProbes = false;
+        _probeGate.Release(1000);
+        return new ValueTask(StopAsync());
+    }
+
+    private async Task StartOnAsync(int port)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        ListenOptions? bound = null;
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+            k.Listen(IPAddress.Loopback, port, o => { o.Protocols = HttpProtocols.Http1; bound = o; }));
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.Run(HandleAsync);
+        await app.StartAsync();
+        _port = bound!.IPEndPoint!.Port;
+        _app = app;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (path == "/health")
+        {
+            if (GateProbes)
+            {
+                Interlocked.Increment(ref _probesAtGate);
+                await _probeGate.WaitAsync(TimeSpan.FromSeconds(60));
+                Interlocked.Decrement(ref _probesAtGate);
+            }
+            Interlocked.Increment(ref _probes);
+            context.Response.StatusCode = HealthStatus;
+            return;
+        }
+
+        Interlocked.Increment(ref _hits);
+        context.Response.Headers["X-Backend"] = Name;
+        if (FailEverything)
+        {
+            context.Response.StatusCode = 503;
+            return;
+        }
+        switch (path)
+        {
+            case "/ws" when context.WebSockets.IsWebSocketRequest:
+                await EchoAsync(await context.WebSockets.AcceptWebSocketAsync());
+                return;
+            case "/slow":
+                _slowStarted.TrySetResult();
+                await _slowRelease.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                await context.Response.WriteAsync($"{Name} slow done");
+                return;
+            case "/headers":
+                var lines = context.Request.Headers.Select(h => $"{h.Key}: {h.Value}");
+                await context.Response.WriteAsync(string.Join("\n", lines));
+                return;
+            case "/protocol":
+                await context.Response.WriteAsync(context.Request.Protocol);
+                return;
+            default:
+                await context.Response.WriteAsync(Name);
+                return;
+        }
+    }
+
+    private async Task EchoAsync(WebSocket socket)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                return;
+            }
+            var reply = System.Text.Encoding.UTF8.GetBytes($"{Name}:" + System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count));
+            await socket.SendAsync(reply, WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
