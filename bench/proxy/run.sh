@@ -46,34 +46,32 @@ cleanup() {
 }
 trap cleanup EXIT
 
-write_configs() {
-  local temp="client_body_temp_path $work/tmp/body; proxy_temp_path $work/tmp/proxy; fastcgi_temp_path $work/tmp/fcgi; uwsgi_temp_path $work/tmp/uwsgi; scgi_temp_path $work/tmp/scgi;"
-  cat > "$work/backend.conf" <<EOF
+nginx_conf() { # file name; the http block's server and upstream lines come on stdin
+  local body
+  body=$(cat)
+  cat > "$work/$1.conf" <<EOF
 worker_processes 1;
 daemon off;
-pid $work/backend.pid;
-error_log $work/logs/backend.err warn;
+pid $work/$1.pid;
+error_log $work/logs/$1.err warn;
 events { worker_connections 4096; }
 http {
   access_log off;
   keepalive_requests 10000000;
   keepalive_timeout 300s;
-  $temp
-  server { listen 127.0.0.1:${port[backend1]}; location / { default_type text/plain; return 200 "hello"; } }
-  server { listen 127.0.0.1:${port[backend2]}; location / { default_type text/plain; return 200 "hello"; } }
+  client_body_temp_path $work/tmp/$1-body; proxy_temp_path $work/tmp/$1-proxy; fastcgi_temp_path $work/tmp/$1-fcgi;
+  uwsgi_temp_path $work/tmp/$1-uwsgi; scgi_temp_path $work/tmp/$1-scgi;
+$body
 }
 EOF
-  cat > "$work/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/logs/nginx.err warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
-  $temp
+}
+
+write_configs() {
+  nginx_conf backend <<EOF
+  server { listen 127.0.0.1:${port[backend1]}; location / { default_type text/plain; return 200 "hello"; } }
+  server { listen 127.0.0.1:${port[backend2]}; location / { default_type text/plain; return 200 "hello"; } }
+EOF
+  nginx_conf nginx <<EOF
   upstream backends {
     server 127.0.0.1:${port[backend1]};
     server 127.0.0.1:${port[backend2]};
@@ -85,7 +83,6 @@ http {
     listen 127.0.0.1:${port[nginx]};
     location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
-}
 EOF
   cat > "$work/haproxy.cfg" <<EOF
 global
