@@ -34,6 +34,7 @@ public sealed partial class Replicator
             }
         }
 
+        ReplicatorMetrics.Sent("status", status.CalculateSize());
         target.Tell(status, Self);
     }
 
@@ -137,6 +138,7 @@ public sealed partial class Replicator
         {
             var gossip = new Wire.Gossip { SendBack = sendBack };
             gossip.Entries.AddRange(batch);
+            ReplicatorMetrics.Sent("gossip", gossip.CalculateSize());
             target.Tell(gossip, Self);
         }
     }

@@ -65,6 +65,7 @@ public sealed partial class Replicator
         {
             var message = new Wire.DeltaPropagation { From = from };
             message.Entries.AddRange(batch);
+            ReplicatorMetrics.Sent("delta", message.CalculateSize(), ReachablePeers.Count());
             foreach (var (_, peer) in ReachablePeers)
             {
                 peer.Tell(message, Self);

@@ -10,6 +10,7 @@ namespace ClusterLb.DistributedData.Replication;
 // 2. The marker spreads with anti-entropy gossip; each replica that merges it adds itself to `seen`.
 // 3. Once every known peer has seen it and all are reachable, the leader folds the removed replica's slots into its
 //    own (Prune), marks the key PruningPerformed and ships the pruned value as full state in its delta stream.
+//    If the leader is itself removed before it finishes, every replica drops its markers and the next leader restarts.
 // 4. Every replica merging a performed marker cleans the removed replica's slots out of its own value first, so
 //    they cannot come back; markers expire after pruning-marker-time-to-live.
 public sealed partial class Replicator
@@ -17,7 +18,7 @@ public sealed partial class Replicator
     private void RunPruning()
     {
         var now = _time.GetUtcNow();
-        RemoveExpiredMarkers(now.ToUnixTimeMilliseconds());
+        RemoveStaleMarkers(now.ToUnixTimeMilliseconds());
         if (!IsLeader || _removed.Count == 0)
         {
             return;
@@ -58,16 +59,25 @@ public sealed partial class Replicator
 
     private bool IsLeader => ReachablePeers.All(p => _self.CompareTo(p.Key) < 0);
 
-    private void RemoveExpiredMarkers(long nowUnixMs)
+    // Performed markers expire; markers started by a leader that has itself been removed are dropped by every replica,
+    // so the next leader can start afresh (merging keeps the lower owner, which would otherwise keep the dead one).
+    private void RemoveStaleMarkers(long nowUnixMs)
     {
         foreach (var (id, envelope) in _data.ToList())
         {
+            var cleaned = envelope;
             foreach (var (removed, state) in envelope.Pruning)
             {
-                if (state is PruningPerformed performed && performed.ExpiresUnixMs < nowUnixMs)
+                if ((state is PruningPerformed performed && performed.ExpiresUnixMs < nowUnixMs)
+                    || (state is PruningInitialized init && _removed.ContainsKey(init.Owner)))
                 {
-                    _data[id] = _data[id].WithoutPruning(removed);
+                    cleaned = cleaned.WithoutPruning(removed);
                 }
+            }
+
+            if (!ReferenceEquals(cleaned, envelope))
+            {
+                _data[id] = cleaned;
             }
         }
     }

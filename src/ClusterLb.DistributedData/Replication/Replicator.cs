@@ -237,6 +237,7 @@ public sealed partial class Replicator : ActorBase
             return;
         }
 
+        ReplicatorMetrics.Sent("write", size, _peers.Count);
         Context.ActorOf(WriteAggregator.Props(write, PeersForRequest(), required - 1, consistency.Timeout, Sender,
             () => success(consistency.OnSuccess), acks => timeout(acks, required)));
     }

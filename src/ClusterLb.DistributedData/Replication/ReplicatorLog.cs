@@ -6,13 +6,25 @@ internal static partial class ReplicatorLog
 {
     [LoggerMessage(EventId = 6001, Level = LogLevel.Error,
         Message = "Replicated key {Key} is {Size} bytes serialized, over the {Limit}-byte message limit: it is NOT sent by {Path}. Split the data into smaller keys.")]
-    public static partial void Oversized(ILogger logger, string key, int size, int limit, string path);
+    private static partial void LogOversized(ILogger logger, string key, int size, int limit, string path);
+
+    public static void Oversized(ILogger logger, string key, int size, int limit, string path)
+    {
+        ReplicatorMetrics.OversizedValues.Add(1);
+        LogOversized(logger, key, size, limit, path);
+    }
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Replicator dropped a {Message} for key {Key} from {Peer}: {Reason}")]
     public static partial void BadMessage(ILogger logger, string message, string key, string peer, string reason);
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Debug, Message = "Delta {Seq} of key {Key} from {Origin} skipped: holding {Current}; asking for full state")]
-    public static partial void DeltaGap(ILogger logger, long seq, string key, string origin, long current);
+    private static partial void LogDeltaGap(ILogger logger, long seq, string key, string origin, long current);
+
+    public static void DeltaGap(ILogger logger, long seq, string key, string origin, long current)
+    {
+        ReplicatorMetrics.DeltaGaps.Add(1);
+        LogDeltaGap(logger, seq, key, origin, current);
+    }
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Pruning of removed replica {Removed} from key {Key} {Phase}")]
     public static partial void Pruning(ILogger logger, string removed, string key, string phase);

@@ -92,6 +92,46 @@ public class ConvergenceTests
     }
 
     [Fact]
+    public async Task Pruning_completes_even_when_the_leader_that_started_it_is_removed()
+    {
+        var counterKey = new Key<GCounter>("requests");
+        await using var cluster = ReplicaCluster.Start(4);
+        foreach (var node in cluster.Nodes)
+        {
+            await node.Update(counterKey, GCounter.Empty, WriteLocal.Instance, c => c.Increment(node.Id));
+        }
+
+        foreach (var node in cluster.Nodes)
+        {
+            await ReplicaCluster.Eventually(async () => (await node.GetLocal(counterKey))?.Value == 4, $"{node.Id} saw every increment");
+        }
+
+        // Node 2 is cut off (but not reported unreachable), so leader 0 can start pruning node 3 but never finish it.
+        var (leader, removed) = (cluster[0], cluster[3]);
+        cluster.Network.Partition([cluster[2].Id], [leader.Id, cluster[1].Id]);
+        await removed.System.Terminate();
+        foreach (var node in cluster.Nodes.Take(3))
+        {
+            node.Replicator.Tell(new ReplicaRemoved(removed.Id));
+        }
+
+        await ReplicaCluster.Eventually(() => Task.FromResult(cluster.Logs.Entries.Any(e => e.Id.Id == 6004 && e.Message.Contains("initialized"))),
+            "the first leader started pruning");
+        await leader.System.Terminate();
+        cluster[1].Replicator.Tell(new ReplicaRemoved(leader.Id));
+        cluster[2].Replicator.Tell(new ReplicaRemoved(leader.Id));
+        cluster.Network.Heal();
+
+        foreach (var node in new[] { cluster[1], cluster[2] })
+        {
+            await ReplicaCluster.Eventually(async () =>
+                await node.GetLocal(counterKey) is { } counter && !counter.NeedPruningFrom(removed.Id) && !counter.NeedPruningFrom(leader.Id),
+                $"{node.Id} pruned both removed replicas");
+            Assert.Equal(4UL, (await node.GetLocal(counterKey))!.Value);
+        }
+    }
+
+    [Fact]
     public async Task Subscribers_get_batched_Changed_notifications_and_Deleted()
     {
         await using var cluster = ReplicaCluster.Start(2);
