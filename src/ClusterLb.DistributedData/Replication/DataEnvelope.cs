@@ -75,10 +75,7 @@ internal sealed class DataEnvelope
         return new DataEnvelope(mergedData, pruning, deltaVersions);
     }
 
-    /// <summary>This envelope with <paramref name="data"/> merged in (or a delta applied), cleaned of pruned replicas.</summary>
-    public DataEnvelope MergeData(IReplicatedData data) =>
-        IsDeleted ? this : new DataEnvelope(Cleanup(Data!.Merge(data), Pruning), Pruning, DeltaVersions);
-
+    /// <summary>This envelope with a peer's delta applied, cleaned of pruned replicas.</summary>
     public DataEnvelope ApplyDelta(IReplicatedDelta delta) =>
         IsDeleted ? this : new DataEnvelope(Cleanup(((IDeltaReplicatedData)Data!).MergeDelta(delta), Pruning), Pruning, DeltaVersions);
 

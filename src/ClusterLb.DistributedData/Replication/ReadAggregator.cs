@@ -1,6 +1,5 @@
 using ClusterLb.Actors;
 using ClusterLb.DistributedData.Crdt.Serialization;
-using Microsoft.Extensions.Logging;
 using Wire = ClusterLb.DistributedData.Replication.Proto;
 
 namespace ClusterLb.DistributedData.Replication;
