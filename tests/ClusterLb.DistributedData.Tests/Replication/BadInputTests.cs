@@ -68,6 +68,13 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_key_needs_an_id()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Key<Pool>(""));
+        Assert.Contains("non-empty id", e.Message);
+    }
+
+    [Fact]
     public void Props_refuse_durable_keys_without_a_store()
     {
         var settings = new ReplicatorSettings { DurableKeys = ["pool-*"] };

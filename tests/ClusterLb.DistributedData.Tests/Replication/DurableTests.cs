@@ -42,6 +42,29 @@ public class DurableTests
     }
 
     [Fact]
+    public async Task A_failing_durable_write_is_logged_and_the_replicator_keeps_serving()
+    {
+        var settings = ReplicaCluster.FastSettings with { DurableKeys = ["pool-*"] };
+        await using var cluster = ReplicaCluster.Start(1, settings, stores: _ => new FailingStore());
+        var key = new Key<Pool>("pool-web");
+
+        Assert.IsType<UpdateSuccess>(await cluster[0].Update(key, Pool.Empty, WriteLocal.Instance, p => p.SetItem(cluster[0].Id, "a", "1")));
+
+        await ReplicaCluster.Eventually(() => Task.FromResult(cluster.Logs.Entries.Any(e => e.Id.Id == 6007 && e.Message.Contains("pool-web"))),
+            "the failed store is logged");
+        Assert.Equal("1", (await cluster[0].GetLocal(key))!.Entries["a"]);
+    }
+
+    private sealed class FailingStore : IDurableStore
+    {
+        public Task<IReadOnlyDictionary<string, byte[]>> LoadAllAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, byte[]>>(new Dictionary<string, byte[]>());
+
+        public Task StoreAsync(string key, byte[] envelope, CancellationToken cancellationToken) =>
+            Task.FromException(new IOException("disk full"));
+    }
+
+    [Fact]
     public void Durable_key_patterns_match_exact_names_and_prefixes()
     {
         var settings = new ReplicatorSettings { DurableKeys = ["routes", "pool-*"] };
