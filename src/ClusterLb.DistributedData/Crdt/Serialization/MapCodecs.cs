@@ -19,21 +19,21 @@ internal sealed class ORMapCodec<TKey, TValue> : DataCodec<ORMap<TKey, TValue>>
     public override P.DataBody Write(ORMap<TKey, TValue> data, WriteContext context)
     {
         var body = new P.ORMap { VersionVector = VersionVectorWire.Write(data.KeySet.VersionVector, context) };
-        foreach (var (key, dots) in data.KeySet.ElementDots)
+        foreach (var key in CanonicalOrder.Of(data.KeySet.ElementDots.Keys))
         {
             body.Entries.Add(new P.ORMapEntry
             {
                 Key = _keys.Write(key, context),
-                Dots = VersionVectorWire.Write(dots, context),
+                Dots = VersionVectorWire.Write(data.KeySet.ElementDots[key], context),
                 Value = _values.Write(data.AllValues[key], context),
             });
         }
 
-        foreach (var (key, value) in data.AllValues)
+        foreach (var key in CanonicalOrder.Of(data.AllValues.Keys))
         {
             if (!data.KeySet.Contains(key))
             {
-                body.Removed.Add(new P.ORMapValue { Key = _keys.Write(key, context), Value = _values.Write(value, context) });
+                body.Removed.Add(new P.ORMapValue { Key = _keys.Write(key, context), Value = _values.Write(data.AllValues[key], context) });
             }
         }
 

@@ -13,7 +13,7 @@ internal sealed class GSetCodec<T> : DataCodec<GSet<T>>
     public override P.DataBody Write(GSet<T> data, WriteContext context)
     {
         var body = new P.GSet();
-        foreach (var element in data.Elements)
+        foreach (var element in CanonicalOrder.Of(data.Elements))
         {
             body.Elements.Add(_elements.Write(element, context));
         }
@@ -38,9 +38,9 @@ internal sealed class ORSetCodec<T> : DataCodec<ORSet<T>>
     public override P.DataBody Write(ORSet<T> data, WriteContext context)
     {
         var body = new P.ORSet { VersionVector = VersionVectorWire.Write(data.VersionVector, context) };
-        foreach (var (element, dots) in data.ElementDots)
+        foreach (var element in CanonicalOrder.Of(data.ElementDots.Keys))
         {
-            body.Entries.Add(new P.ORSetEntry { Element = _elements.Write(element, context), Dots = VersionVectorWire.Write(dots, context) });
+            body.Entries.Add(new P.ORSetEntry { Element = _elements.Write(element, context), Dots = VersionVectorWire.Write(data.ElementDots[element], context) });
         }
 
         return new P.DataBody { OrSet = body };
