@@ -30,7 +30,7 @@ internal static class RunCommand
         NodeSettings settings;
         try
         {
-            settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file.FullName));
+            settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file.FullName)) with { ConfigFile = file.FullName };
         }
         catch (Exception ex) when (ex is HoconException or SettingsException)
         {

@@ -3,6 +3,8 @@ using System.Reflection;
 using ClusterLb.Actors;
 using ClusterLb.Balancing.Actors;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Persistence;
+using ClusterLb.Persistence.Audit;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using Microsoft.Extensions.Logging;
@@ -13,13 +15,14 @@ namespace ClusterLb.Node.Hosting;
 /// One running node: the actor system with the balancing actors, and the proxy and admin listeners in front.
 /// Shutdown goes through CoordinatedShutdown: <c>service-unbind</c> stops accepting and drains in-flight
 /// requests (bounded by <c>clusterlb.proxy.drain-timeout</c>), <c>service-stop</c> closes the admin listener,
-/// and the last phase stops the actors.
+/// <c>before-actor-system-terminate</c> records <c>node-stop</c> in the audit log, and the last phase stops the actors.
 /// </summary>
 public sealed partial class ClusterLbNode : IAsyncDisposable
 {
     private readonly ProxyFrontEnd _frontEnd;
     private readonly HttpMessageInvoker _probeClient;
     private readonly ILogger _logger;
+    private static readonly TimeSpan AuditTimeout = TimeSpan.FromSeconds(10);
     private int _disposed;
 
     private ClusterLbNode(ActorSystem system, ProxyFrontEnd frontEnd, HttpMessageInvoker probeClient, IReadOnlyDictionary<string, RouteHandle> handles, ILogger logger)
@@ -47,8 +50,11 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The proxy's h2c URL, null when that listener is off.</summary>
     public Uri? Http2Url => _frontEnd.Http2Url;
 
-    /// <summary>The admin listener's URL (<c>GET /status</c>).</summary>
+    /// <summary>The admin listener's URL (<c>GET /status</c>, <c>GET /api/audit</c>).</summary>
     public Uri AdminUrl => _frontEnd.AdminUrl;
+
+    /// <summary>The admin audit log actor.</summary>
+    public IActorRef AuditLog { get; private init; } = ActorRefs.Nobody;
 
     /// <summary>Starts a node; returns once every service can route and the listeners accept connections.</summary>
     public static async Task<ClusterLbNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation = default)
@@ -67,20 +73,39 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         ProxyFrontEnd? frontEnd = null;
         try
         {
+            // Persistence first: every persistent actor finds its journal through the extension when it starts.
+            PersistenceExtension.Register(system, settings.Persistence with { SqlitePath = settings.Persistence.ResolveSqlitePath(settings.DataDirectory) });
+            var auditLog = system.ActorOf(AuditLogActor.Props(), "audit-log");
+
             var handles = BalancerActor.CreateHandles(settings.Balancing);
             var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient), BalancerActor.Name);
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
-            frontEnd = ProxyFrontEnd.Create(settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory);
+            frontEnd = ProxyFrontEnd.Create(
+                settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
+                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)));
             await frontEnd.StartAsync(cancellation).ConfigureAwait(false);
+            await RecordAsync(auditLog, settings, "node-start", cancellation).ConfigureAwait(false);
 
             var shutdown = system.CoordinatedShutdown;
             var started = frontEnd;
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "proxy-unbind-and-drain", started.StopProxyAsync);
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "admin-stop", started.StopAdminAsync);
+            shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "audit-node-stop", async token =>
+            {
+                try
+                {
+                    await RecordAsync(auditLog, settings, "node-stop", token).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Shutdown goes on without the entry; the log says why it is missing.
+                    LogNodeStopNotRecorded(logger, ex);
+                }
+            });
 
-            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger);
+            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog };
             LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
             return result;
         }
@@ -95,6 +120,10 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Records a node lifecycle entry and waits (bounded) until it is stored.</summary>
+    private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, CancellationToken cancellation) =>
+        auditLog.Ask<AuditRecorded>(new RecordAudit(settings.Name, "system", action, settings.ConfigFile ?? "-"), AuditTimeout, cancellation);
 
     /// <summary>
     /// The kernel's settings from <c>clusterlb.actor.*</c>, with the <c>service-unbind</c> phase long enough for
@@ -136,6 +165,9 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} (ClusterLb {Version}) routing {Services} services: proxy {ProxyUrl}, status {AdminUrl}status")]
     private static partial void LogStarted(ILogger logger, string node, string version, int services, Uri proxyUrl, Uri adminUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not record node-stop")]
+    private static partial void LogNodeStopNotRecorded(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node stopped")]
     private static partial void LogStopped(ILogger logger);
