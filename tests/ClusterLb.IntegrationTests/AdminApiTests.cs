@@ -138,6 +138,21 @@ public sealed class AdminApiTests(ITestOutputHelper output)
         Assert.Equal(3, past.RootElement.GetProperty("highest").GetInt64());
     }
 
+    [Fact]
+    public async Task A_data_directory_that_cannot_hold_the_journal_fails_the_start_with_its_path()
+    {
+        using var parent = TempDirectory.Create();
+        var notADirectory = Path.Combine(parent.Path, "a-file");
+        await File.WriteAllTextAsync(notADirectory, "");
+        await using var backend = await TestBackend.StartAsync("b1");
+        var settings = NodeHarness.Settings(Proxy(AdminAccessSettings.Disabled), notADirectory, Service([backend]));
+
+        var ex = await Assert.ThrowsAsync<ClusterLb.Node.Hosting.NodeStartException>(() => NodeHarness.StartAsync(output, [], settings));
+
+        Assert.Contains("cannot open the sqlite journal", ex.Message);
+        Assert.Contains(Path.Combine(notADirectory, "persistence", "clusterlb.db"), ex.Message);
+    }
+
     private async Task<NodeHarness> StartAsync(AdminAccessSettings access)
     {
         var backends = await NodeHarness.StartBackendsAsync("b1");

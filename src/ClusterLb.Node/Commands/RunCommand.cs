@@ -44,6 +44,11 @@ internal static class RunCommand
         {
             node = await ClusterLbNode.StartAsync(settings, loggerFactory).ConfigureAwait(false);
         }
+        catch (NodeStartException ex)
+        {
+            await Console.Error.WriteLineAsync($"clusterlb: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
         catch (IOException ex)
         {
             // Kestrel reports an address in use as an IOException; say which listener and stop cleanly.

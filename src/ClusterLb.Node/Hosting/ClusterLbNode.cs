@@ -74,8 +74,17 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         try
         {
             // Persistence first: every persistent actor finds its journal through the extension when it starts.
-            PersistenceExtension.Register(system, settings.Persistence with { SqlitePath = settings.Persistence.ResolveSqlitePath(settings.DataDirectory) });
-            var auditLog = system.ActorOf(AuditLogActor.Props(), "audit-log");
+            var persistence = settings.Persistence with { SqlitePath = settings.Persistence.ResolveSqlitePath(settings.DataDirectory) };
+            try
+            {
+                PersistenceExtension.Register(system, persistence);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or global::System.Data.Common.DbException)
+            {
+                throw new NodeStartException($"cannot open the {persistence.Provider.ToString().ToLowerInvariant()} journal ({Where(persistence)}): {ex.Message}", ex);
+            }
+            // One log per node: nodes sharing a database must not write the same persistence id.
+            var auditLog = system.ActorOf(AuditLogActor.Props(AuditPersistenceId(settings.Name)), "audit-log");
 
             var handles = BalancerActor.CreateHandles(settings.Balancing);
             var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient), BalancerActor.Name);
@@ -86,7 +95,14 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
                 new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)));
             await frontEnd.StartAsync(cancellation).ConfigureAwait(false);
-            await RecordAsync(auditLog, settings, "node-start", cancellation).ConfigureAwait(false);
+            try
+            {
+                await RecordAsync(auditLog, settings, "node-start", cancellation).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            {
+                throw new NodeStartException($"the audit log could not record node-start ({Where(persistence)}): {ex.Message}", ex);
+            }
 
             var shutdown = system.CoordinatedShutdown;
             var started = frontEnd;
@@ -120,6 +136,12 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The audit log's persistence id for the node named <paramref name="nodeName"/>.</summary>
+    public static string AuditPersistenceId(string nodeName) => $"{AuditLogActor.DefaultPersistenceId}-{nodeName}";
+
+    private static string Where(PersistenceSettings persistence) =>
+        persistence.Provider == PersistenceProvider.Sqlite ? persistence.SqlitePath : "clusterlb.persistence.postgresql";
 
     /// <summary>Records a node lifecycle entry and waits (bounded) until it is stored.</summary>
     private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, CancellationToken cancellation) =>
