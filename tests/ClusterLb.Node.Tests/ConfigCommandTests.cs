@@ -116,6 +116,25 @@ public sealed class ConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_admin_token_defaults_to_empty_and_CLUSTERLB_ADMIN_TOKEN_overrides_it()
+    {
+        var file = Write("token.conf", "clusterlb.node.name = n1\n");
+        static string Token(CliRunner.Result r) =>
+            JsonDocument.Parse(r.Output).RootElement.GetProperty("clusterlb").GetProperty("admin").GetProperty("token").GetString()!;
+
+        Assert.Equal("", Token(CliRunner.InProcess("config", "show", "--config", file, "--no-env")));
+        Environment.SetEnvironmentVariable("CLUSTERLB_ADMIN_TOKEN", "from-env");
+        try
+        {
+            Assert.Equal("from-env", Token(CliRunner.InProcess("config", "show", "--config", file)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CLUSTERLB_ADMIN_TOKEN", null);
+        }
+    }
+
+    [Fact]
     public void Check_rejects_protect_status_without_a_token()
     {
         var file = Write("status.conf", "clusterlb.admin.protect-status = on\n");

@@ -36,7 +36,7 @@ public sealed class AdminEndpoints(AdminAccessSettings access, StatusEndpoint st
             return;
         }
 
-        if (path is "/api" || request.Path.StartsWithSegments("/api"))
+        if (request.Path.StartsWithSegments("/api"))
         {
             // Refuse before routing, so an unauthenticated caller learns nothing about which endpoints exist.
             if (_token.Refusal(request) is { } refusal)
