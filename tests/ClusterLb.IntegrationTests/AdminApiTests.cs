@@ -139,6 +139,26 @@ public sealed class AdminApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_start_that_cannot_bind_is_closed_by_node_start_failed()
+    {
+        using var dataDirectory = TempDirectory.Create();
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        using var occupied = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        occupied.Start();
+        var port = ((IPEndPoint)occupied.LocalEndpoint).Port;
+        var access = new AdminAccessSettings(Token, ProtectStatus: false);
+        var blocked = NodeHarness.Settings(Proxy(access) with { Admin = new ListenerSettings("127.0.0.1", port) }, dataDirectory.Path, Service(backends));
+
+        await Assert.ThrowsAsync<IOException>(() => NodeHarness.StartAsync(output, [], blocked));
+
+        await using var node = await NodeHarness.StartAsync(output, backends, NodeHarness.Settings(Proxy(access), dataDirectory.Path, Service(backends)));
+        using var json = await AuditAsync(node);
+        var entries = json.RootElement.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(["node-start", "node-start-failed", "node-start"], entries.Select(e => e.GetProperty("action").GetString()));
+        Assert.NotEqual("", entries[1].GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_data_directory_that_cannot_hold_the_journal_fails_the_start_with_its_path()
     {
         using var parent = TempDirectory.Create();

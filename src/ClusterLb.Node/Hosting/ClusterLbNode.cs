@@ -71,6 +71,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         });
 
         ProxyFrontEnd? frontEnd = null;
+        IActorRef? recordedStart = null;
         try
         {
             // Persistence first: every persistent actor finds its journal through the extension when it starts.
@@ -94,15 +95,18 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             frontEnd = ProxyFrontEnd.Create(
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
                 new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)));
-            await frontEnd.StartAsync(cancellation).ConfigureAwait(false);
+            // node-start is stored before the listeners bind: once they accept traffic the caller must be able to
+            // install its signal handlers at once, without a journal write (an fsync) in between.
             try
             {
-                await RecordAsync(auditLog, settings, "node-start", cancellation).ConfigureAwait(false);
+                await RecordAsync(auditLog, settings, "node-start", null, cancellation).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellation.IsCancellationRequested)
             {
                 throw new NodeStartException($"the audit log could not record node-start ({Where(persistence)}): {ex.Message}", ex);
             }
+            recordedStart = auditLog;
+            await frontEnd.StartAsync(cancellation).ConfigureAwait(false);
 
             var shutdown = system.CoordinatedShutdown;
             var started = frontEnd;
@@ -112,7 +116,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             {
                 try
                 {
-                    await RecordAsync(auditLog, settings, "node-stop", token).ConfigureAwait(false);
+                    await RecordAsync(auditLog, settings, "node-stop", null, token).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -125,8 +129,12 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
             return result;
         }
-        catch
+        catch (Exception failure)
         {
+            if (recordedStart is not null)
+            {
+                await TryRecordStartFailedAsync(recordedStart, settings, failure, logger).ConfigureAwait(false);
+            }
             if (frontEnd is not null)
             {
                 await frontEnd.DisposeAsync().ConfigureAwait(false);
@@ -144,8 +152,21 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         persistence.Provider == PersistenceProvider.Sqlite ? persistence.SqlitePath : "clusterlb.persistence.postgresql";
 
     /// <summary>Records a node lifecycle entry and waits (bounded) until it is stored.</summary>
-    private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, CancellationToken cancellation) =>
-        auditLog.Ask<AuditRecorded>(new RecordAudit(settings.Name, "system", action, settings.ConfigFile ?? "-"), AuditTimeout, cancellation);
+    private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, string? detail, CancellationToken cancellation) =>
+        auditLog.Ask<AuditRecorded>(new RecordAudit(settings.Name, "system", action, settings.ConfigFile ?? "-", detail ?? string.Empty), AuditTimeout, cancellation);
+
+    /// <summary>Closes a recorded node-start whose listeners never came up, so the log does not show a node that ran.</summary>
+    private static async Task TryRecordStartFailedAsync(IActorRef auditLog, NodeSettings settings, Exception failure, ILogger logger)
+    {
+        try
+        {
+            await RecordAsync(auditLog, settings, "node-start-failed", failure.Message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStartFailedNotRecorded(logger, ex);
+        }
+    }
 
     /// <summary>
     /// The kernel's settings from <c>clusterlb.actor.*</c>, with the <c>service-unbind</c> phase long enough for
@@ -187,6 +208,9 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} (ClusterLb {Version}) routing {Services} services: proxy {ProxyUrl}, status {AdminUrl}status")]
     private static partial void LogStarted(ILogger logger, string node, string version, int services, Uri proxyUrl, Uri adminUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not record node-start-failed")]
+    private static partial void LogStartFailedNotRecorded(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not record node-stop")]
     private static partial void LogNodeStopNotRecorded(ILogger logger, Exception exception);
