@@ -49,7 +49,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         IReadOnlyDictionary<string, RouteHandle> handles,
         NodeInfo node,
         IStatusSource status,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IAuditSource? audit = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
         var metrics = new ProxyMetrics(handles.Values.ToList());
@@ -82,7 +83,10 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             [(settings.Admin, HttpProtocols.Http1)],
             loggerFactory,
             _ => { },
-            sp => new AdminEndpoints(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AdminEndpoints>>()).InvokeAsync);
+            sp => new AdminEndpoints(
+                settings.AdminAccess,
+                new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>()),
+                new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>())).InvokeAsync);
 
         return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>());
     }

@@ -16,9 +16,12 @@ public sealed class ConfigFileTests(ITestOutputHelper output)
     {
         var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
         var file = Path.Combine(Path.GetTempPath(), $"clusterlb-{Guid.NewGuid():N}.conf");
+        using var dataDirectory = TempDirectory.Create();
         await File.WriteAllTextAsync(file, $$"""
             clusterlb {
               node.name = "from-file"
+              node.data-dir = "{{dataDirectory.Path}}"
+              admin.token = "file-token"
               proxy.http { bind = "127.0.0.1", port = 0 }
               proxy.http2 { enabled = on, bind = "127.0.0.1", port = 0 }
               admin.port = 0
@@ -37,6 +40,9 @@ public sealed class ConfigFileTests(ITestOutputHelper output)
             Assert.Equal("from-file", settings.Name);
             Assert.Equal("127.0.0.1", settings.Proxy.Admin.Bind);
             Assert.NotNull(settings.Proxy.Http2);
+            Assert.Equal("file-token", settings.Proxy.AdminAccess.Token);
+            Assert.False(settings.Proxy.AdminAccess.ProtectStatus);
+            Assert.Equal(Path.Combine(dataDirectory.Path, "persistence", "clusterlb.db"), settings.Persistence.SqlitePath);
 
             using var loggerFactory = TestOutputLoggerProvider.Factory(output);
             await using var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
@@ -69,6 +75,17 @@ public sealed class ConfigFileTests(ITestOutputHelper output)
         Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:1:") && e.Contains("clusterlb.proxy.http.port") && e.Contains("70000"));
         Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:1:") && e.Contains("nowhere"));
         Assert.Contains(ex.Errors, e => e.Contains("clusterlb.actor.throughput"));
+    }
+
+    [Fact]
+    public void Protecting_status_without_a_token_and_a_bad_persistence_value_are_reported_with_location()
+    {
+        var config = ConfigFactory.ParseString("clusterlb {\n  admin.protect-status = on\n  persistence.journal.batch-size = 0\n}", "bad.conf")
+            .WithFallback(ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")))
+            .Resolve();
+        var ex = Assert.Throws<SettingsException>(() => NodeConfigReader.Read(config));
+        Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:2:") && e.Contains("clusterlb.admin.protect-status") && e.Contains("token"));
+        Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:3:") && e.Contains("batch-size"));
     }
 
     [Fact]

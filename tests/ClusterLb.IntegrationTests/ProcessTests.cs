@@ -42,8 +42,10 @@ public sealed partial class ProcessTests
     public async Task Sigterm_drains_an_in_flight_request_then_exits_0()
     {
         await using var backend = await TestBackend.StartAsync("slow");
+        using var dataDirectory = TempDirectory.Create();
         var file = await WriteConfigAsync($$"""
             clusterlb {
+              node.data-dir = "{{dataDirectory.Path}}"
               proxy.http { bind = "127.0.0.1", port = 0 }
               admin.port = 0
               health-check.path = "/health"

@@ -92,6 +92,62 @@ public sealed class ConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public void Check_validates_setting_values_and_prints_one_located_line_per_error()
+    {
+        var file = Write("semantic.conf", """
+            clusterlb {
+              admin.port = 70000
+              persistence.provider = mongodb
+              services.web.pools = [
+                { hosts = [ { address = "http://127.0.0.1:9", weight = -1 } ] }
+              ]
+            }
+            """);
+
+        var result = CliRunner.InProcess("config", "check", "--config", file, "--no-env");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith($"{file}:2:") && l.Contains("clusterlb.admin.port") && l.Contains("70000"));
+        Assert.Contains(lines, l => l.StartsWith($"{file}:3:") && l.Contains("provider") && l.Contains("mongodb"));
+        Assert.Contains(lines, l => l.StartsWith($"{file}:5:") && l.Contains("weight"));
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void The_admin_token_defaults_to_empty_and_CLUSTERLB_ADMIN_TOKEN_overrides_it()
+    {
+        var file = Write("token.conf", "clusterlb.node.name = n1\n");
+        static string Token(CliRunner.Result r) =>
+            JsonDocument.Parse(r.Output).RootElement.GetProperty("clusterlb").GetProperty("admin").GetProperty("token").GetString()!;
+
+        Assert.Equal("", Token(CliRunner.InProcess("config", "show", "--config", file, "--no-env")));
+        Environment.SetEnvironmentVariable("CLUSTERLB_ADMIN_TOKEN", "from-env");
+        try
+        {
+            Assert.Equal("from-env", Token(CliRunner.InProcess("config", "show", "--config", file)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CLUSTERLB_ADMIN_TOKEN", null);
+        }
+    }
+
+    [Fact]
+    public void Check_rejects_protect_status_without_a_token()
+    {
+        var file = Write("status.conf", "clusterlb.admin.protect-status = on\n");
+
+        var result = CliRunner.InProcess("config", "check", "--config", file, "--no-env");
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"{file}:1:", line);
+        Assert.Contains("clusterlb.admin.token", line);
+    }
+
+    [Fact]
     public void A_missing_file_is_a_one_line_error_with_exit_code_two()
     {
         var missing = Path.Combine(_dir, "missing.conf");

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
+using ClusterLb.Node.Configuration;
 
 namespace ClusterLb.Node.Commands;
 
@@ -34,12 +36,17 @@ public static class ConfigCommand
     private static Command CreateCheck()
     {
         var options = new ConfigOptions(fileRequired: true);
-        var check = new Command("check", $"Validate the configuration; exit 0 when valid, else print FILE:LINE:COL: message and exit {InvalidConfiguration}.");
+        var check = new Command("check", $"Validate the configuration (syntax and every setting's value); exit 0 when valid, else print FILE:LINE:COL: message and exit {InvalidConfiguration}.");
         options.AddTo(check);
         check.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Run(parse, options, _ => output.WriteLine($"{parse.GetValue(options.File)}: configuration is valid"));
+            return Run(parse, options, config =>
+            {
+                // The same reader `run` uses (listeners, admin, persistence, services), so a file that passes starts.
+                NodeConfigReader.Read(config);
+                output.WriteLine($"{parse.GetValue(options.File)}: configuration is valid");
+            });
         });
         return check;
     }
@@ -59,6 +66,15 @@ public static class ConfigCommand
         {
             // One line, FILE:LINE:COL: message, for editors and CI logs; never a stack trace.
             parse.InvocationConfiguration.Error.WriteLine(e.Message.ReplaceLineEndings(" "));
+            return InvalidConfiguration;
+        }
+        catch (SettingsException e)
+        {
+            // One line per invalid setting, each FILE:LINE:COL: key: message where the value came from a file.
+            foreach (var error in e.Errors)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(error.ReplaceLineEndings(" "));
+            }
             return InvalidConfiguration;
         }
     }

@@ -30,7 +30,7 @@ internal static class RunCommand
         NodeSettings settings;
         try
         {
-            settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file.FullName));
+            settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file.FullName)) with { ConfigFile = file.FullName };
         }
         catch (Exception ex) when (ex is HoconException or SettingsException)
         {
@@ -43,6 +43,11 @@ internal static class RunCommand
         try
         {
             node = await ClusterLbNode.StartAsync(settings, loggerFactory).ConfigureAwait(false);
+        }
+        catch (NodeStartException ex)
+        {
+            await Console.Error.WriteLineAsync($"clusterlb: {ex.Message}").ConfigureAwait(false);
+            return 1;
         }
         catch (IOException ex)
         {

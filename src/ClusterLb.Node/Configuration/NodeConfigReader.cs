@@ -1,13 +1,15 @@
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Hosting;
+using ClusterLb.Persistence;
 using ClusterLb.Proxy;
+using ClusterLb.Proxy.Admin;
 
 namespace ClusterLb.Node.Configuration;
 
 /// <summary>
 /// Reads a resolved configuration into <see cref="NodeSettings"/>: <c>clusterlb.node</c>, <c>clusterlb.proxy</c>,
-/// <c>clusterlb.admin</c>, <c>clusterlb.health-check</c> and <c>clusterlb.services</c>.
+/// <c>clusterlb.admin</c>, <c>clusterlb.persistence</c>, <c>clusterlb.health-check</c> and <c>clusterlb.services</c>.
 /// </summary>
 public static class NodeConfigReader
 {
@@ -17,7 +19,9 @@ public static class NodeConfigReader
     {
         var errors = new List<string>();
         var name = Try(errors, () => config.GetString("clusterlb.node.name", string.Empty)) ?? string.Empty;
+        var dataDirectory = Try(errors, () => config.GetString("clusterlb.node.data-dir", ".data")) ?? ".data";
         var proxy = Try(errors, () => ReadProxy(config, errors));
+        var persistence = Try(errors, () => PersistenceSettings.FromConfig(config));
         try
         {
             // The kernel reads its own section when the system starts; checking it here fails before anything binds.
@@ -36,11 +40,15 @@ public static class NodeConfigReader
         {
             errors.AddRange(ex.Errors);
         }
-        if (errors.Count > 0 || proxy is null || balancing is null)
+        if (errors.Count > 0 || proxy is null || balancing is null || persistence is null)
         {
             throw new SettingsException(errors);
         }
-        return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing, config);
+        return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing, config)
+        {
+            DataDirectory = dataDirectory,
+            Persistence = persistence,
+        };
     }
 
     private static ProxySettings ReadProxy(Config config, List<string> errors)
@@ -62,7 +70,14 @@ public static class NodeConfigReader
             config.GetDuration("clusterlb.proxy.upstream.activity-timeout", u.ActivityTimeout),
             config.GetDuration("clusterlb.proxy.upstream.idle-timeout", u.PooledConnectionIdleTimeout),
             config.GetInt("clusterlb.proxy.upstream.max-connections-per-server", u.MaxConnectionsPerServer));
-        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream);
+        var access = new AdminAccessSettings(
+            config.GetString("clusterlb.admin.token", string.Empty),
+            config.GetBool("clusterlb.admin.protect-status", false));
+        if (access.ProtectStatus && !access.HasToken)
+        {
+            errors.Add(Located(config, "clusterlb.admin.protect-status", "is on but clusterlb.admin.token is empty, so /status could never be read; set a token"));
+        }
+        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream) { AdminAccess = access };
     }
 
     private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)

@@ -9,10 +9,13 @@ namespace ClusterLb.Node.Demo;
 /// <summary>Three demo backends on loopback and one node in front of them (what <c>clusterlb demo</c> runs).</summary>
 public sealed class DemoEnvironment : IAsyncDisposable
 {
-    private DemoEnvironment(IReadOnlyList<DemoBackend> backends, ClusterLbNode node)
+    private readonly string _dataDirectory;
+
+    private DemoEnvironment(IReadOnlyList<DemoBackend> backends, ClusterLbNode node, string dataDirectory)
     {
         Backends = backends;
         Node = node;
+        _dataDirectory = dataDirectory;
     }
 
     /// <summary>The demo backends.</summary>
@@ -25,6 +28,8 @@ public sealed class DemoEnvironment : IAsyncDisposable
     public static async Task<DemoEnvironment> StartAsync(int proxyPort, int adminPort, ILoggerFactory loggerFactory)
     {
         var backends = new List<DemoBackend>();
+        // The demo keeps nothing: its audit log lives in a directory of its own, removed on dispose.
+        var dataDirectory = Directory.CreateTempSubdirectory("clusterlb-demo-").FullName;
         try
         {
             for (var i = 1; i <= 3; i++)
@@ -45,11 +50,13 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 Http2 = null,
                 Admin = new ListenerSettings("127.0.0.1", adminPort),
             };
-            var node = await ClusterLbNode.StartAsync(new NodeSettings("demo-node", proxy, balancing), loggerFactory).ConfigureAwait(false);
-            return new DemoEnvironment(backends, node);
+            var settings = new NodeSettings("demo-node", proxy, balancing) { DataDirectory = dataDirectory };
+            var node = await ClusterLbNode.StartAsync(settings, loggerFactory).ConfigureAwait(false);
+            return new DemoEnvironment(backends, node, dataDirectory);
         }
         catch
         {
+            Directory.Delete(dataDirectory, recursive: true);
             foreach (var backend in backends)
             {
                 await backend.DisposeAsync().ConfigureAwait(false);
@@ -66,5 +73,6 @@ public sealed class DemoEnvironment : IAsyncDisposable
         {
             await backend.DisposeAsync().ConfigureAwait(false);
         }
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 }

@@ -3,6 +3,8 @@ using System.Reflection;
 using ClusterLb.Actors;
 using ClusterLb.Balancing.Actors;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Persistence;
+using ClusterLb.Persistence.Audit;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using Microsoft.Extensions.Logging;
@@ -13,13 +15,14 @@ namespace ClusterLb.Node.Hosting;
 /// One running node: the actor system with the balancing actors, and the proxy and admin listeners in front.
 /// Shutdown goes through CoordinatedShutdown: <c>service-unbind</c> stops accepting and drains in-flight
 /// requests (bounded by <c>clusterlb.proxy.drain-timeout</c>), <c>service-stop</c> closes the admin listener,
-/// and the last phase stops the actors.
+/// <c>before-actor-system-terminate</c> records <c>node-stop</c> in the audit log, and the last phase stops the actors.
 /// </summary>
 public sealed partial class ClusterLbNode : IAsyncDisposable
 {
     private readonly ProxyFrontEnd _frontEnd;
     private readonly HttpMessageInvoker _probeClient;
     private readonly ILogger _logger;
+    private static readonly TimeSpan AuditTimeout = TimeSpan.FromSeconds(10);
     private int _disposed;
 
     private ClusterLbNode(ActorSystem system, ProxyFrontEnd frontEnd, HttpMessageInvoker probeClient, IReadOnlyDictionary<string, RouteHandle> handles, ILogger logger)
@@ -47,8 +50,11 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The proxy's h2c URL, null when that listener is off.</summary>
     public Uri? Http2Url => _frontEnd.Http2Url;
 
-    /// <summary>The admin listener's URL (<c>GET /status</c>).</summary>
+    /// <summary>The admin listener's URL (<c>GET /status</c>, <c>GET /api/audit</c>).</summary>
     public Uri AdminUrl => _frontEnd.AdminUrl;
+
+    /// <summary>The admin audit log actor.</summary>
+    public IActorRef AuditLog { get; private init; } = ActorRefs.Nobody;
 
     /// <summary>Starts a node; returns once every service can route and the listeners accept connections.</summary>
     public static async Task<ClusterLbNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation = default)
@@ -65,27 +71,70 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         });
 
         ProxyFrontEnd? frontEnd = null;
+        IActorRef? recordedStart = null;
         try
         {
+            // Persistence first: every persistent actor finds its journal through the extension when it starts.
+            var persistence = settings.Persistence with { SqlitePath = settings.Persistence.ResolveSqlitePath(settings.DataDirectory) };
+            try
+            {
+                PersistenceExtension.Register(system, persistence);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or global::System.Data.Common.DbException)
+            {
+                throw new NodeStartException($"cannot open the {persistence.Provider.ToString().ToLowerInvariant()} journal ({Where(persistence)}): {ex.Message}", ex);
+            }
+            // One log per node: nodes sharing a database must not write the same persistence id.
+            var auditLog = system.ActorOf(AuditLogActor.Props(AuditPersistenceId(settings.Name)), "audit-log");
+
             var handles = BalancerActor.CreateHandles(settings.Balancing);
             var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient), BalancerActor.Name);
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
-            frontEnd = ProxyFrontEnd.Create(settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory);
+            frontEnd = ProxyFrontEnd.Create(
+                settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
+                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)));
+            // node-start is stored before the listeners bind: once they accept traffic the caller must be able to
+            // install its signal handlers at once, without a journal write (an fsync) in between.
+            try
+            {
+                await RecordAsync(auditLog, settings, "node-start", null, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            {
+                throw new NodeStartException($"the audit log could not record node-start ({Where(persistence)}): {ex.Message}", ex);
+            }
+            recordedStart = auditLog;
             await frontEnd.StartAsync(cancellation).ConfigureAwait(false);
 
             var shutdown = system.CoordinatedShutdown;
             var started = frontEnd;
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "proxy-unbind-and-drain", started.StopProxyAsync);
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "admin-stop", started.StopAdminAsync);
+            shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "audit-node-stop", async token =>
+            {
+                try
+                {
+                    await RecordAsync(auditLog, settings, "node-stop", null, token).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Shutdown goes on without the entry; the log says why it is missing.
+                    LogNodeStopNotRecorded(logger, ex);
+                }
+            });
 
-            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger);
+            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog };
             LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
             return result;
         }
-        catch
+        catch (Exception failure)
         {
+            if (recordedStart is not null)
+            {
+                await TryRecordStartFailedAsync(recordedStart, settings, failure, logger).ConfigureAwait(false);
+            }
             if (frontEnd is not null)
             {
                 await frontEnd.DisposeAsync().ConfigureAwait(false);
@@ -93,6 +142,29 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             await system.Terminate().ConfigureAwait(false);
             probeClient.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The audit log's persistence id for the node named <paramref name="nodeName"/>.</summary>
+    public static string AuditPersistenceId(string nodeName) => $"{AuditLogActor.DefaultPersistenceId}-{nodeName}";
+
+    private static string Where(PersistenceSettings persistence) =>
+        persistence.Provider == PersistenceProvider.Sqlite ? persistence.SqlitePath : "clusterlb.persistence.postgresql";
+
+    /// <summary>Records a node lifecycle entry and waits (bounded) until it is stored.</summary>
+    private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, string? detail, CancellationToken cancellation) =>
+        auditLog.Ask<AuditRecorded>(new RecordAudit(settings.Name, "system", action, settings.ConfigFile ?? "-", detail ?? string.Empty), AuditTimeout, cancellation);
+
+    /// <summary>Closes a recorded node-start whose listeners never came up, so the log does not show a node that ran.</summary>
+    private static async Task TryRecordStartFailedAsync(IActorRef auditLog, NodeSettings settings, Exception failure, ILogger logger)
+    {
+        try
+        {
+            await RecordAsync(auditLog, settings, "node-start-failed", failure.Message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStartFailedNotRecorded(logger, ex);
         }
     }
 
@@ -136,6 +208,12 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} (ClusterLb {Version}) routing {Services} services: proxy {ProxyUrl}, status {AdminUrl}status")]
     private static partial void LogStarted(ILogger logger, string node, string version, int services, Uri proxyUrl, Uri adminUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not record node-start-failed")]
+    private static partial void LogStartFailedNotRecorded(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not record node-stop")]
+    private static partial void LogNodeStopNotRecorded(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -13,12 +13,14 @@ namespace ClusterLb.IntegrationTests.Infrastructure;
 internal sealed class NodeHarness : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TempDirectory? _ownedDataDirectory;
 
-    private NodeHarness(ClusterLbNode node, IReadOnlyList<TestBackend> backends, ILoggerFactory loggerFactory)
+    private NodeHarness(ClusterLbNode node, IReadOnlyList<TestBackend> backends, ILoggerFactory loggerFactory, TempDirectory? ownedDataDirectory)
     {
         Node = node;
         Backends = backends;
         _loggerFactory = loggerFactory;
+        _ownedDataDirectory = ownedDataDirectory;
         Client = new HttpClient { BaseAddress = node.ProxyUrl, Timeout = TimeSpan.FromSeconds(10) };
         Admin = new HttpClient { BaseAddress = node.AdminUrl, Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -56,11 +58,37 @@ internal sealed class NodeHarness : IAsyncDisposable
 
     public static async Task<NodeHarness> StartAsync(ITestOutputHelper output, IReadOnlyList<TestBackend> backends, ProxySettings proxy, params ServiceSettings[] services)
     {
-        var loggerFactory = TestOutputLoggerProvider.Factory(output);
-        var settings = new NodeSettings("test-node", proxy, new BalancingSettings([.. services]).Validate());
-        var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
-        return new NodeHarness(node, backends, loggerFactory);
+        var dataDirectory = TempDirectory.Create();
+        try
+        {
+            return await StartAsync(output, backends, Settings(proxy, dataDirectory.Path, services), dataDirectory);
+        }
+        catch
+        {
+            dataDirectory.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Starts a node on <paramref name="settings"/>; <paramref name="ownedDataDirectory"/>, if given, is removed on dispose.</summary>
+    public static async Task<NodeHarness> StartAsync(ITestOutputHelper output, IReadOnlyList<TestBackend> backends, NodeSettings settings, TempDirectory? ownedDataDirectory = null)
+    {
+        var loggerFactory = TestOutputLoggerProvider.Factory(output);
+        try
+        {
+            var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
+            return new NodeHarness(node, backends, loggerFactory, ownedDataDirectory);
+        }
+        catch
+        {
+            loggerFactory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Code-built node settings whose journal lives in <paramref name="dataDirectory"/>.</summary>
+    public static NodeSettings Settings(ProxySettings proxy, string dataDirectory, params ServiceSettings[] services) =>
+        new("test-node", proxy, new BalancingSettings([.. services]).Validate()) { DataDirectory = dataDirectory };
 
     /// <summary>Single-service shortcut: every request goes to <c>web</c>.</summary>
     public static Task<NodeHarness> StartAsync(ITestOutputHelper output, IReadOnlyList<TestBackend> backends, params PoolSettings[] pools) =>
@@ -96,5 +124,6 @@ internal sealed class NodeHarness : IAsyncDisposable
             await backend.DisposeAsync();
         }
         _loggerFactory.Dispose();
+        _ownedDataDirectory?.Dispose();
     }
 }
