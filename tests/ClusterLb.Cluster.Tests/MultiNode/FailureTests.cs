@@ -93,6 +93,52 @@ public class FailureTests
         Assert.All(minority, n => Assert.Equal(MemberStatus.Removed, n.Cluster.SelfMember.Status));
         var status = await majority[0].StatusAsync();
         Assert.DoesNotContain(status.Members, m => minority.Any(n => n.Uid == m.Uid));
+
+        // Heal, then restart the minority nodes on their ports: new incarnations join the surviving cluster.
+        foreach (var a in majority)
+        foreach (var b in minority)
+            c.Faults.UnblockBoth(a.NodeAddress, b.NodeAddress);
+        var restarted = new List<TestNode>();
+        foreach (var old in minority)
+        {
+            await old.DisposeAsync();
+            var n = await c.AddNodeAsync(old.Address.Port!.Value);
+            n.Cluster.JoinSeedNodes(c.Seeds);
+            restarted.Add(n);
+        }
+        var all = majority.Concat(restarted).ToList();
+        await TestCluster.AgreeAsync(all, all, TimeSpan.FromSeconds(45));
+    }
+
+    [Fact]
+    public async Task Random_bytes_and_an_oversized_frame_on_the_cluster_port_do_not_disturb_the_cluster()
+    {
+        await using var c = await TestCluster.StartAsync(3);
+        c.JoinAll();
+        await TestCluster.AgreeAsync(c.Nodes, c.Nodes);
+        var target = c.Nodes[1];
+        var rejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var count = 0;
+        target.Remoting.Transport.Events += e => { if (e is Remote.InboundFrameRejectedEvent && Interlocked.Increment(ref count) >= 2) rejected.TrySetResult(); };
+
+        using (var garbage = new System.Net.Sockets.TcpClient())
+        {
+            await garbage.ConnectAsync("127.0.0.1", target.Address.Port!.Value);
+            var bytes = new byte[4096];
+            new Random(7).NextBytes(bytes);
+            bytes[0] = 0; bytes[1] = 0; bytes[2] = 0x10; bytes[3] = 0; // a plausible length, then junk
+            await garbage.GetStream().WriteAsync(bytes);
+        }
+        using (var oversized = new System.Net.Sockets.TcpClient())
+        {
+            await oversized.ConnectAsync("127.0.0.1", target.Address.Port!.Value);
+            await oversized.GetStream().WriteAsync(new byte[] { 0x7f, 0xff, 0xff, 0xff, 1, 2, 3 });
+        }
+
+        await rejected.Task.WaitAsync(Eventually.DefaultDeadline);
+        var statuses = await Task.WhenAll(c.Nodes.Select(n => n.StatusAsync()));
+        Assert.All(statuses, s => Assert.True(s.Members.Count == 3 && s.Members.All(m => m.Status == "Up" && m.Reachable), TestCluster.Describe(s)));
+        await TestCluster.AgreeAsync(c.Nodes, c.Nodes);
     }
 
     [Fact]
