@@ -31,7 +31,7 @@ public sealed class Cluster
         SelfUniqueAddress = remoting.SelfAddress.ToCluster();
         _selfMember = Member.Restore(SelfUniqueAddress, MemberStatus.Removed, settings.Roles, appVersion: settings.AppVersion);
         RunCoordinatedShutdownWhenDown = system.Settings.GetBool("clusterlb.cluster.run-coordinated-shutdown-when-down", true);
-        remoting.Transport.Serializer.Register(ClusterWireReflection.Descriptor);
+        remoting.Transport.Serializer.Register(ClusterWireReflection.Descriptor).Register(ClusterToolsReflection.Descriptor);
         Daemon = system.SystemActorOf(ClusterDaemon.Props(this, settings, remoting), "cluster");
         RegisterShutdownTasks(system.CoordinatedShutdown);
     }

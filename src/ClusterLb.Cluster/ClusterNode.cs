@@ -19,7 +19,7 @@ public static class ClusterNode
         ArgumentNullException.ThrowIfNull(config);
         var remote = RemoteSettingsFor(config);
         options ??= new RemotingOptions();
-        var serializer = (options.Serializer ?? new MessageSerializer()).Register(ClusterWireReflection.Descriptor);
+        var serializer = (options.Serializer ?? new MessageSerializer()).Register(ClusterWireReflection.Descriptor).Register(ClusterToolsReflection.Descriptor);
         var remoting = await Remoting.StartAsync(remote, options with { Serializer = serializer, Config = config }, cancellationToken).ConfigureAwait(false);
         try
         {
