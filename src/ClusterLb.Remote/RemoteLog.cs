@@ -65,6 +65,12 @@ internal static partial class RemoteLog
     [LoggerMessage(19, LogLevel.Error, "Inbound message handler failed for a message from {Peer}")]
     public static partial void SinkFailed(this ILogger logger, Exception exception, UniqueAddress peer);
 
+    [LoggerMessage(22, LogLevel.Error, "Association with {Peer} failed unexpectedly; retrying")]
+    public static partial void AssociationFailedUnexpectedly(this ILogger logger, Exception exception, NodeAddress peer);
+
+    [LoggerMessage(21, LogLevel.Error, "Inbound connection handler failed")]
+    public static partial void InboundHandlerFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(20, LogLevel.Debug, "Inbound connection from {EndPoint} closed: {Reason}")]
     public static partial void InboundClosed(this ILogger logger, EndPoint? endPoint, string reason);
 }

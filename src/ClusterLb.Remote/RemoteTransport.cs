@@ -23,12 +23,8 @@ public sealed class RemoteTransport : IAsyncDisposable
     private readonly ConcurrentDictionary<NodeAddress, long> _knownUids = new();
     private readonly ConcurrentDictionary<long, SystemMessageInbox> _inboxes = new();
     private readonly ConcurrentDictionary<InboundConnection, byte> _inbound = new();
-    private readonly ConcurrentDictionary<Task, byte> _inboundTasks = new();
     private readonly QuarantineRegistry _quarantine = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private Socket? _listener;
-    private string _localPathPrefix = "\0";
-    private Task _acceptLoop = Task.CompletedTask;
+    private ConnectionListener? _listener;
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <summary>Creates a transport; call <see cref="StartAsync"/> to bind.</summary>
@@ -84,36 +80,33 @@ public sealed class RemoteTransport : IAsyncDisposable
             throw new InvalidOperationException("The transport was already started.");
         }
 
-        var bindAddress = ResolveBindAddress(Settings.Hostname);
-        var listener = new Socket(bindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        ConnectionListener listener;
         try
         {
-            listener.Bind(new IPEndPoint(bindAddress, Settings.Port));
-            listener.Listen(512);
+            listener = ConnectionListener.Bind(Settings.Hostname, Settings.Port, Logger);
         }
         catch
         {
-            listener.Dispose();
+            Volatile.Write(ref _state, 0);
             throw;
         }
 
         _listener = listener;
-        BoundEndPoint = (IPEndPoint)listener.LocalEndPoint!;
-        var anyAddress = bindAddress.Equals(IPAddress.Any) || bindAddress.Equals(IPAddress.IPv6Any);
+        BoundEndPoint = listener.EndPoint;
         var publicHost = !string.IsNullOrWhiteSpace(Settings.PublicHostname) ? Settings.PublicHostname
-            : anyAddress ? Dns.GetHostName() : Settings.Hostname;
+            : listener.IsWildcard ? Dns.GetHostName() : Settings.Hostname;
         var publicPort = Settings.PublicPort != 0 ? Settings.PublicPort : BoundEndPoint.Port;
         LocalAddress = new UniqueAddress(new NodeAddress(Settings.SystemName, publicHost, publicPort), Uid);
         Metrics = new RemoteMetrics(LocalAddress.Address.ToString());
-        _localPathPrefix = LocalAddress.Address + "/";
+        Delivery = new InboundDelivery(_sink, Serializer, Metrics, Logger, LocalAddress.Address, IsLocalAddress);
         HandshakeContext = new HandshakeContext(LocalAddress, Settings.ProtocolVersion, new HandshakeProof(Settings.Secret), _quarantine.Contains);
-        if (anyAddress && string.IsNullOrWhiteSpace(Settings.PublicHostname))
+        if (listener.IsWildcard && string.IsNullOrWhiteSpace(Settings.PublicHostname))
         {
             Logger.BindAnyWithoutPublicHostname(Settings.Hostname, LocalAddress.Address);
         }
 
         Logger.Listening(BoundEndPoint, LocalAddress);
-        _acceptLoop = Task.Run(AcceptLoopAsync, cancellationToken);
+        listener.Start((socket, stopping) => InboundConnection.RunAsync(this, socket, stopping));
         return Task.CompletedTask;
     }
 
@@ -136,7 +129,7 @@ public sealed class RemoteTransport : IAsyncDisposable
 
         if (IsLocalAddress(to))
         {
-            DeliverUser(LocalAddress, frame.User);
+            Delivery.User(LocalAddress, frame.User);
             return SendOutcome.DeliveredLocally;
         }
 
@@ -184,7 +177,7 @@ public sealed class RemoteTransport : IAsyncDisposable
 
         if (IsLocalAddress(to))
         {
-            DeliverSystem(LocalAddress, envelope);
+            Delivery.System(LocalAddress, envelope);
             return SendOutcome.DeliveredLocally;
         }
 
@@ -285,29 +278,20 @@ public sealed class RemoteTransport : IAsyncDisposable
             return;
         }
 
-        _stopping.Cancel();
-        _listener?.Dispose();
-        try
+        foreach (var inbound in _inbound.Keys)
         {
-            await _acceptLoop.ConfigureAwait(false);
+            inbound.Close();
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+
+        if (_listener is not null)
         {
-            // The listener was closed under the accept call.
+            await _listener.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var association in _associations.Values)
         {
             await association.DisposeAsync().ConfigureAwait(false);
         }
-
-        foreach (var inbound in _inbound.Keys)
-        {
-            inbound.Close();
-        }
-
-        await Task.WhenAll(_inboundTasks.Keys).ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     /// <summary>Test hook: drops the TCP connections to and from an address, as a network failure would.</summary>
@@ -370,39 +354,7 @@ public sealed class RemoteTransport : IAsyncDisposable
         }
     }
 
-    internal void DeliverUser(UniqueAddress from, UserEnvelope envelope)
-    {
-        if (!TryOpen(from, envelope.Recipient, envelope.Message, out var message))
-        {
-            return;
-        }
-
-        try
-        {
-            _sink.OnUserMessage(new InboundEnvelope(from, envelope.Recipient, envelope.Sender, message));
-        }
-        catch (Exception ex)
-        {
-            Logger.SinkFailed(ex, from);
-        }
-    }
-
-    internal void DeliverSystem(UniqueAddress from, SystemEnvelope envelope)
-    {
-        if (!TryOpen(from, envelope.Recipient, envelope.Message, out var message))
-        {
-            return;
-        }
-
-        try
-        {
-            _sink.OnSystemMessage(new InboundEnvelope(from, envelope.Recipient, envelope.Sender, message));
-        }
-        catch (Exception ex)
-        {
-            Logger.SinkFailed(ex, from);
-        }
-    }
+    internal InboundDelivery Delivery { get; private set; } = null!;
 
     internal void ReportRefusal(NodeAddress? peer, EndPoint? endPoint, HandshakeRefusedException refusal)
     {
@@ -446,42 +398,6 @@ public sealed class RemoteTransport : IAsyncDisposable
         {
             Logger.EventHandlerFailed(ex);
         }
-    }
-
-    private bool TryOpen(UniqueAddress from, ActorRefData? recipient, Payload? payload, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Google.Protobuf.IMessage? message)
-    {
-        message = null;
-        if (recipient is null || !IsForThisNode(recipient.Path))
-        {
-            Metrics.Dropped(DropReason.NonLocalRecipient);
-            Logger.InboundDropped(from, $"recipient '{recipient?.Path}' is not on this node ({LocalAddress.Address}); peers must use the advertised address (public-hostname/public-port)");
-            return false;
-        }
-
-        if (!Serializer.TryDeserialize(payload, out message, out var error))
-        {
-            Metrics.Dropped(DropReason.UnknownManifest);
-            Logger.InboundDropped(from, error);
-            return false;
-        }
-
-        return true;
-    }
-
-    private bool IsForThisNode(string path)
-    {
-        if (path.StartsWith('/'))
-        {
-            return true;
-        }
-
-        // Fast path: peers write our advertised address verbatim, so a prefix match avoids parsing per message.
-        if (path.StartsWith(_localPathPrefix, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        return NodeAddress.TryParse(path, out var address) && IsLocalAddress(address);
     }
 
     private bool TrySerialize(ActorRefData recipient, object message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Payload? payload, out SendOutcome outcome)
@@ -538,44 +454,6 @@ public sealed class RemoteTransport : IAsyncDisposable
         }
 
         return winner;
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener!.AcceptAsync(token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || (ex is SocketException && token.IsCancellationRequested))
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // A connection reset before accept completed; keep listening.
-                Logger.InboundClosed(null, ex.Message);
-                continue;
-            }
-
-            var task = Task.Run(() => InboundConnection.RunAsync(this, socket, token), CancellationToken.None);
-            _inboundTasks.TryAdd(task, 0);
-            _ = task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _inboundTasks, TaskScheduler.Default);
-        }
-    }
-
-    private static IPAddress ResolveBindAddress(string hostname)
-    {
-        if (IPAddress.TryParse(hostname, out var ip))
-        {
-            return ip;
-        }
-
-        var addresses = Dns.GetHostAddresses(hostname);
-        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.First();
     }
 
     private static long NewUid()

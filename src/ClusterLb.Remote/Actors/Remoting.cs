@@ -14,12 +14,22 @@ namespace ClusterLb.Remote;
 /// </summary>
 public sealed class Remoting : IAsyncDisposable, IActorRefResolver
 {
+    private readonly ResolvedRefCache _localRefs = new();
+    private readonly ResolvedRefCache _remoteRefs = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, ActorRefData> _wireForms = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, ActorRefData>.CreateValueCallback _toWireUncached;
+    private readonly Func<string, long, IActorRef?> _resolveLocal;
+    private readonly Func<string, long, IActorRef?> _resolveRemote;
+
     private Remoting(ActorSystem system, RemoteTransport transport)
     {
         System = system;
         Transport = transport;
         Watcher = new RemoteWatcher(transport);
         Logger = system.LoggerFactory.CreateLogger("ClusterLb.Remote.Remoting");
+        _toWireUncached = ToWireUncached;
+        _resolveLocal = ResolveLocalUncached;
+        _resolveRemote = ResolveRemoteUncached;
     }
 
     /// <summary>The actor system.</summary>
@@ -126,31 +136,40 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
             return null;
         }
 
-        var path = actor.Path.Address.IsLocal ? actor.Path.WithAddress(System.Address) : actor.Path;
-        return new ActorRefData { Path = path.ToString(), Uid = path.Uid };
+        // Senders repeat: build each ref's wire form once (weakly held, so stopped actors and asks are collected).
+        return _wireForms.GetValue(actor, _toWireUncached);
     }
 
     /// <summary>The local actor a received envelope names (the transport already checked the address is ours).</summary>
     internal IActorRef ResolveLocal(ActorRefData data)
     {
-        if (!ActorPath.TryParse(data.Path, out var path))
-        {
-            return System.DeadLetters;
-        }
-
-        return System.ResolveActorRef(path!.WithAddress(System.Address).WithUid(data.Uid));
+        var resolved = _localRefs.GetOrResolve(data.Path, data.Uid, _resolveLocal);
+        return ReferenceEquals(resolved, ActorRefs.Nobody) ? System.DeadLetters : resolved;
     }
 
     /// <summary>The ref a received envelope names on another node (or this one).</summary>
     internal IActorRef? ResolveRemote(ActorRefData? data)
     {
-        if (data is null || !ActorPath.TryParse(data.Path, out var path))
+        if (data is null)
         {
             return null;
         }
 
-        return System.ResolveActorRef(path!.WithUid(data.Uid));
+        var resolved = _remoteRefs.GetOrResolve(data.Path, data.Uid, _resolveRemote);
+        return ReferenceEquals(resolved, ActorRefs.Nobody) ? null : resolved;
     }
+
+    private ActorRefData ToWireUncached(IActorRef actor)
+    {
+        var path = actor.Path.Address.IsLocal ? actor.Path.WithAddress(System.Address) : actor.Path;
+        return new ActorRefData { Path = path.ToString(), Uid = path.Uid };
+    }
+
+    private IActorRef? ResolveLocalUncached(string text, long uid)
+        => ActorPath.TryParse(text, out var path) ? System.ResolveActorRef(path!.WithAddress(System.Address).WithUid(uid)) : null;
+
+    private IActorRef? ResolveRemoteUncached(string text, long uid)
+        => ActorPath.TryParse(text, out var path) ? System.ResolveActorRef(path!.WithUid(uid)) : null;
 
     private void OnRemotingEvent(RemotingEvent remotingEvent)
     {

@@ -22,12 +22,12 @@ internal sealed class Association : IAsyncDisposable
     private readonly SystemMessageBuffer _system;
     private readonly CancellationTokenSource _stop = new();
     private readonly Timer _resendTimer;
+    private readonly Action _onUserDequeued;
     private int _userQueued;
     private long _gatedUntil;
     private long _peerUid;
     private int _started;
     private volatile Task _loop = Task.CompletedTask;
-    private readonly Action _onUserDequeued;
     private volatile OutboundConnection? _current;
 
     public Association(RemoteTransport transport, NodeAddress remote)
@@ -183,6 +183,11 @@ internal sealed class Association : IAsyncDisposable
                     || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     _logger.AssociationFailed(Remote, failures + 1, ex.Message);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // A bug must not silently end the loop and strand every queued message: log it and retry.
+                    _logger.AssociationFailedUnexpectedly(ex, Remote);
                 }
 
                 if (!connected)

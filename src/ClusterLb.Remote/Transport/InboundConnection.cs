@@ -138,7 +138,7 @@ internal sealed class InboundConnection
             switch (frame.PduCase)
             {
                 case WireFrame.PduOneofCase.User:
-                    _transport.DeliverUser(peer, frame.User);
+                    _transport.Delivery.User(peer, frame.User);
                     break;
                 case WireFrame.PduOneofCase.System:
                     AcceptSystem(peer, inbox, frame.System);
@@ -160,7 +160,7 @@ internal sealed class InboundConnection
         {
             if (inbox.TryAccept(envelope.Seq))
             {
-                _transport.DeliverSystem(peer, envelope);
+                _transport.Delivery.System(peer, envelope);
             }
         }
     }

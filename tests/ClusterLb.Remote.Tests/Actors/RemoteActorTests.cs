@@ -96,6 +96,40 @@ public sealed class RemoteActorTests
     }
 
     [Fact]
+    public async Task Messages_reach_a_new_actor_started_under_the_name_of_a_stopped_one()
+    {
+        await using var a = await RemoteSystems.StartAsync();
+        await using var b = await RemoteSystems.StartAsync();
+        var first = new ConcurrentQueue<(Ping Ping, IActorRef Sender)>();
+        var old = b.System.ActorOf(Props.Create(() => new CollectorActor(first)), "collector");
+        var collector = a.RemoteUser(b, "collector");
+        collector.Tell(new Ping { Seq = 1 });
+        await Eventually.True(() => first.Count == 1, "the first incarnation received a message");
+        b.System.Stop(old);
+
+        // The name is free once the guardian has processed the stop.
+        var second = new ConcurrentQueue<(Ping Ping, IActorRef Sender)>();
+        await Eventually.True(() => TryStart(b.System, "collector", () => new CollectorActor(second)), "a new actor took the name");
+        collector.Tell(new Ping { Seq = 2 });
+
+        await Eventually.True(() => second.Count == 1, "the new actor received the next message");
+        Assert.Equal(2, second.Single().Ping.Seq);
+    }
+
+    private static bool TryStart(ActorSystem system, string name, Func<ActorBase> factory)
+    {
+        try
+        {
+            system.ActorOf(Props.Create(factory), name);
+            return true;
+        }
+        catch (InvalidActorNameException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task A_message_to_a_missing_remote_actor_becomes_a_dead_letter_there()
     {
         await using var a = await RemoteSystems.StartAsync();

@@ -172,3 +172,26 @@ public sealed class DeliveryTests
         Assert.Single(a.Sink.User);
     }
 }
+
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task Binding_a_taken_port_fails_clearly_and_the_transport_can_still_be_disposed()
+    {
+        await using var a = await TestNode.StartAsync();
+        var second = new RemoteTransport(TestNode.Settings(port: a.Transport.BoundEndPoint!.Port), new CollectingSink());
+
+        await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => second.StartAsync());
+        await second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_stopped_transport_drops_sends_instead_of_throwing()
+    {
+        var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        await a.DisposeAsync();
+
+        Assert.Equal(SendOutcome.DroppedStopped, a.Tell(b, new Ping()));
+    }
+}
