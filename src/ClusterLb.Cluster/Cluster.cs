@@ -23,6 +23,7 @@ public sealed class Cluster
     private volatile CurrentClusterState _state = new([], [], [], null, ImmutableSortedDictionary<string, UniqueAddress?>.Empty);
     private volatile Member _selfMember;
     private bool _upFired, _removedFired;
+    private MembershipState? _lastSeen; // daemon thread only
 
     private Cluster(ActorSystem system, Remoting remoting, ClusterSettings settings)
     {
@@ -119,6 +120,9 @@ public sealed class Cluster
     /// <summary>Called by the daemon (its thread) after every step.</summary>
     internal void OnStateChanged(ClusterCore core)
     {
+        // Most ticks change nothing; the state is immutable, so an unchanged reference means an unchanged snapshot.
+        if (ReferenceEquals(core.State, _lastSeen)) return;
+        _lastSeen = core.State;
         var self = core.State.SelfMember;
         if (self is not null) _selfMember = self;
         _state = core.CurrentClusterState;
