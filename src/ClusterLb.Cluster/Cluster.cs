@@ -73,7 +73,7 @@ public sealed class Cluster
     public void Join(Address address) => Daemon.Tell(new JoinTo(address));
 
     /// <summary>Joins through seed nodes (same list, same order on every node); ignored once this node joined.</summary>
-    public void JoinSeedNodes(IEnumerable<Address> seeds) => Daemon.Tell(new Daemon.JoinSeedNodes([.. seeds]));
+    public void JoinSeedNodes(IEnumerable<Address> seeds) => Daemon.Tell(new global::ClusterLb.Cluster.Daemon.JoinSeedNodes([.. seeds]));
 
     /// <summary>Makes the member at <paramref name="address"/> leave gracefully: Leaving → Exiting → Removed.</summary>
     public void Leave(Address address) => Daemon.Tell(new LeaveMember(address));
