@@ -76,6 +76,28 @@ public class FailureTests
     }
 
     [Fact]
+    public async Task Terminating_a_node_leaves_gracefully_through_CoordinatedShutdown()
+    {
+        await using var c = await TestCluster.StartAsync(3);
+        c.JoinAll();
+        await TestCluster.AgreeAsync(c.Nodes, c.Nodes);
+        var observer = c.Nodes[0];
+        var leaving = c.Nodes[2];
+        var (probe, events) = EventProbe.Start(observer.System, "probe");
+        observer.Cluster.Subscribe(probe, InitialStateMode.InitialStateAsSnapshot, typeof(MemberRemoved), typeof(MemberDowned));
+
+        await leaving.System.Terminate().WaitAsync(Eventually.DefaultDeadline);
+
+        var rest = c.Nodes.Take(2).ToList();
+        await TestCluster.AgreeAsync(rest, rest);
+        await Eventually.Until(() => Task.FromResult((
+            events.OfType<MemberRemoved>().Any(r => r.Member.UniqueAddress.Uid == leaving.Uid), string.Join(", ", events))), "the observer publishes MemberRemoved");
+        Assert.Equal(MemberStatus.Exiting, events.OfType<MemberRemoved>().Single(r => r.Member.UniqueAddress.Uid == leaving.Uid).PreviousStatus);
+        Assert.DoesNotContain(events.OfType<MemberDowned>(), d => d.Member.UniqueAddress.Uid == leaving.Uid);
+        Assert.True(leaving.Cluster.IsTerminated);
+    }
+
+    [Fact]
     public async Task Partition_3_2_the_majority_downs_the_minority_and_the_minority_downs_itself()
     {
         await using var c = await TestCluster.StartAsync(5, seedCount: 3);
