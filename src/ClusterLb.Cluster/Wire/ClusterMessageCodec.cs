@@ -35,8 +35,7 @@ public static class ClusterMessageCodec
         WireJoin m => new Protocol.Join(Node(m.Node), m.Roles.ToImmutableSortedSet(StringComparer.Ordinal), m.AppVersion),
         WireWelcome m => new Welcome(Node(m.From), GossipCodec.Decode(m.Gossip)),
         WireGossipEnvelope m => new GossipEnvelope(Node(m.From), Node(m.To), GossipCodec.Decode(m.Gossip)),
-        WireGossipStatus m => new GossipStatus(Node(m.From), VectorClock.Create(m.Version.Select(e =>
-            new KeyValuePair<string, long>(!string.IsNullOrEmpty(e.Name) ? e.Name : throw new WireFormatException("gossip status clock entry has no name"), e.Version)))),
+        WireGossipStatus m => new GossipStatus(Node(m.From), StatusClock(m)),
         WireExitingConfirmed m => new ExitingConfirmed(Node(m.Node)),
         WireHeartbeat m => new Heartbeat(Node(m.From), m.SequenceNr, m.CreationTimeMs),
         WireHeartbeatRsp m => new HeartbeatRsp(Node(m.From), m.SequenceNr, m.CreationTimeMs),
@@ -68,11 +67,51 @@ public static class ClusterMessageCodec
         return w;
     }
 
-    // The status carries names, not indexes: it has no node table, and it is small anyway.
+    // A status is sent every gossip round, so it must stay smaller than the gossip it stands for: each clock entry
+    // is written as host, port and uid (the system once) instead of its full name.
     private static WireGossipStatus Status(GossipStatus m)
     {
-        var w = new WireGossipStatus { From = Node(m.From) };
-        foreach (var (name, v) in m.Version.Versions) w.Version.Add(new WireClockEntry { Node = -1, Name = name, Version = v });
+        var w = new WireGossipStatus { From = Node(m.From), System = m.From.Address.System };
+        foreach (var (name, v) in m.Version.Versions)
+        {
+            if (TryParseNodeName(name, w.System, out var node))
+                w.Nodes.Add(new WireClockNode { Host = node.Address.Host, Port = node.Address.Port ?? 0, Uid = node.Uid, Version = v });
+            else
+                w.Version.Add(new WireClockEntry { Node = -1, Name = name, Version = v });
+        }
         return w;
+    }
+
+    private static VectorClock StatusClock(WireGossipStatus m)
+    {
+        var entries = new List<KeyValuePair<string, long>>(m.Nodes.Count + m.Version.Count);
+        foreach (var n in m.Nodes)
+        {
+            if (string.IsNullOrEmpty(m.System) || string.IsNullOrEmpty(n.Host) || n.Port is <= 0 or > 65535 || n.Uid == 0)
+                throw new WireFormatException($"gossip status clock node '{n.Host}:{n.Port}#{n.Uid}' is not a valid incarnation");
+            entries.Add(new(VectorClock.NodeName(new UniqueAddress(new Address(Address.DefaultProtocol, m.System, n.Host, n.Port), n.Uid)), n.Version));
+        }
+        foreach (var e in m.Version)
+            entries.Add(new(!string.IsNullOrEmpty(e.Name) ? e.Name : throw new WireFormatException("gossip status clock entry has no name"), e.Version));
+        return VectorClock.Create(entries);
+    }
+
+    // Only a name that formats back to exactly the same text is written compactly, so decoding is lossless.
+    private static bool TryParseNodeName(string name, string system, out UniqueAddress node)
+    {
+        node = null!;
+        var hash = name.LastIndexOf('#');
+        if (hash <= 0 || !long.TryParse(name.AsSpan(hash + 1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var uid)) return false;
+        try
+        {
+            var address = Address.Parse(name[..hash]);
+            if (address.System != system) return false;
+            node = new UniqueAddress(address, uid);
+            return VectorClock.NodeName(node) == name;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 }

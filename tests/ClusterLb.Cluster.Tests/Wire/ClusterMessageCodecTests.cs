@@ -76,6 +76,21 @@ public class ClusterMessageCodecTests
     }
 
     [Fact]
+    public void A_gossip_status_is_smaller_than_the_gossip_it_stands_for_and_keeps_odd_names()
+    {
+        var g = SampleGossip();
+        var status = (WireGossipStatus)ClusterMessageCodec.Encode(new GossipStatus(A, g.Version));
+        Assert.Equal(2, status.Nodes.Count);
+        Assert.Empty(status.Version);
+        Assert.True(status.CalculateSize() < GossipCodec.Encode(g).CalculateSize());
+
+        var odd = VectorClock.Create([new("not-a-node", 3), new(VectorClock.NodeName(B), 4)]);
+        var back = RoundTrip<GossipStatus>(new GossipStatus(A, odd));
+        Assert.Equal(VectorClockOrdering.Same, back.Version.CompareTo(odd));
+        Assert.Equal(3, back.Version.Versions["not-a-node"]);
+    }
+
+    [Fact]
     public void A_message_without_its_sender_is_rejected_with_a_reason()
     {
         var e = Assert.Throws<WireFormatException>(() => ClusterMessageCodec.Decode(new WireHeartbeat { SequenceNr = 1 }));
