@@ -6,7 +6,7 @@ namespace ClusterLb.Cluster;
 /// Membership settings with Akka's defaults (keys under <c>clusterlb.cluster</c> in hocon/reference.conf).
 /// Each default trades detection speed against false positives or gossip traffic; reference.conf says how.
 /// </summary>
-public sealed record ClusterSettings
+public sealed partial record ClusterSettings
 {
     /// <summary>Seed nodes, in the same order on every node; the first one may form the cluster alone.</summary>
     public ImmutableArray<Address> SeedNodes { get; init; } = [];

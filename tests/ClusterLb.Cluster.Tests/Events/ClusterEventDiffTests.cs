@@ -7,16 +7,16 @@ public class ClusterEventDiffTests
 {
     private static readonly UniqueAddress A = Node("a"), B = Node("b"), C = Node("c"), D = Node("d");
 
-    private static MembershipState S(Cluster.Gossip g, UniqueAddress? self = null) => new(g, self ?? A);
+    private static MembershipState S(global::ClusterLb.Cluster.Gossip g, UniqueAddress? self = null) => new(g, self ?? A);
 
     [Fact]
     public void Same_gossip_means_no_events() =>
-        Assert.Empty(ClusterEventDiff.Diff(S(Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)])), S(Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)]))));
+        Assert.Empty(ClusterEventDiff.Diff(S(global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)])), S(global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)]))));
 
     [Fact]
     public void Each_status_change_maps_to_its_event()
     {
-        var before = Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Joining), M("c", MemberStatus.Up, 2), M("d", MemberStatus.Leaving, 3)]);
+        var before = global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Joining), M("c", MemberStatus.Up, 2), M("d", MemberStatus.Leaving, 3)]);
         var after = before.Update([M("b", MemberStatus.WeaklyUp), M("c", MemberStatus.Leaving, 2), M("d", MemberStatus.Exiting, 3)]);
         var events = ClusterEventDiff.Diff(S(before), S(after));
         Assert.Equal([typeof(MemberWeaklyUp), typeof(MemberLeft), typeof(MemberExited)], events.Select(e => e.GetType()));
@@ -27,9 +27,9 @@ public class ClusterEventDiffTests
     [Fact]
     public void Events_come_in_akka_order_removed_members_unreachable_reachable_leader_role_leader()
     {
-        var before = Cluster.Gossip.Create([M("a", MemberStatus.Up, 1, roles: ["r"]), M("b", MemberStatus.Up, 2), M("c", MemberStatus.Exiting, 3), M("d", MemberStatus.Joining)])
+        var before = global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1, roles: ["r"]), M("b", MemberStatus.Up, 2), M("c", MemberStatus.Exiting, 3), M("d", MemberStatus.Joining)])
             .WithReachability(Reachability.Empty.Unreachable(A, B));
-        var after = Cluster.Gossip.Create([M("a", MemberStatus.Leaving, 1, roles: ["r"]), M("b", MemberStatus.Up, 2), M("d", MemberStatus.Joining)])
+        var after = global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Leaving, 1, roles: ["r"]), M("b", MemberStatus.Up, 2), M("d", MemberStatus.Joining)])
             .WithReachability(Reachability.Empty.Unreachable(B, A));
         var events = ClusterEventDiff.Diff(S(before, D), S(after, D));
         Assert.Equal(
@@ -48,7 +48,7 @@ public class ClusterEventDiffTests
     [Fact]
     public void New_member_is_announced_by_its_current_status()
     {
-        var before = Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)]);
+        var before = global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)]);
         var after = before.Update([M("b", MemberStatus.Up, 2), M("c", MemberStatus.Joining)]);
         Assert.Equal([typeof(MemberUp), typeof(MemberJoined)], ClusterEventDiff.Diff(S(before), S(after)).Select(e => e.GetType()));
     }
@@ -56,7 +56,7 @@ public class ClusterEventDiffTests
     [Fact]
     public void Reachable_again_and_self_is_never_reported()
     {
-        var g = Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Up, 2), M("c", MemberStatus.Up, 3)]);
+        var g = global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Up, 2), M("c", MemberStatus.Up, 3)]);
         var unreachable = g.WithReachability(Reachability.Empty.Unreachable(A, C).Unreachable(C, A));
         var events = ClusterEventDiff.Diff(S(g), S(unreachable));
         Assert.Equal([new UnreachableMember(M("c", MemberStatus.Up, 3))], events.ToArray());
@@ -67,7 +67,7 @@ public class ClusterEventDiffTests
     [Fact]
     public void Current_cluster_state_snapshot()
     {
-        var g = Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Up, 2, roles: ["db"])])
+        var g = global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Up, 2, roles: ["db"])])
             .Seen(A).WithReachability(Reachability.Empty.Unreachable(A, B));
         var snap = CurrentClusterState.From(S(g));
         Assert.Equal(2, snap.Members.Count);

@@ -6,8 +6,8 @@ public class GossipTargetSelectorTests
 {
     private static readonly UniqueAddress A = Node("a"), B = Node("b"), C = Node("c"), D = Node("d");
 
-    private static MembershipState State(Func<Cluster.Gossip, Cluster.Gossip> f) =>
-        new(f(Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Up, 2), M("c", MemberStatus.Up, 3), M("d", MemberStatus.Up, 4)])), A);
+    private static MembershipState State(Func<global::ClusterLb.Cluster.Gossip, global::ClusterLb.Cluster.Gossip> f) =>
+        new(f(global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Up, 2), M("c", MemberStatus.Up, 3), M("d", MemberStatus.Up, 4)])), A);
 
     [Fact]
     public void Prefers_nodes_that_have_not_seen_our_version()
@@ -36,7 +36,7 @@ public class GossipTargetSelectorTests
     [Fact]
     public void Single_member_or_nobody_reachable_means_no_target()
     {
-        Assert.Null(GossipTargetSelector.Select(new MembershipState(Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)]), A), new Random(1)));
+        Assert.Null(GossipTargetSelector.Select(new MembershipState(global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1)]), A), new Random(1)));
         var s = State(g => g.WithReachability(Reachability.Empty.Unreachable(A, B).Unreachable(A, C).Unreachable(A, D)));
         Assert.Null(GossipTargetSelector.Select(s, new Random(1)));
     }

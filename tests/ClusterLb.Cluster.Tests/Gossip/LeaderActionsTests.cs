@@ -9,7 +9,7 @@ public class LeaderActionsTests
     private static readonly IReadOnlySet<UniqueAddress> NoExits = ImmutableHashSet<UniqueAddress>.Empty;
     private static readonly ClusterSettings Defaults = new();
 
-    private static MembershipState Leader(params Member[] members) => new(Cluster.Gossip.Create(members).Increment(A), A);
+    private static MembershipState Leader(params Member[] members) => new(global::ClusterLb.Cluster.Gossip.Create(members).Increment(A), A);
 
     [Fact]
     public void Joining_members_move_up_with_increasing_up_numbers_after_the_youngest()
@@ -20,7 +20,7 @@ public class LeaderActionsTests
         Assert.Equal(6, r.Gossip.GetMember(C)!.UpNumber);
         Assert.All(r.Gossip.Members, m => Assert.Equal(MemberStatus.Up, m.Status));
         Assert.Equal([A], r.Gossip.SeenBy);
-        Assert.Equal(VectorClockOrdering.After, r.Gossip.Version.CompareTo(Cluster.Gossip.Create([]).Increment(A).Version));
+        Assert.Equal(VectorClockOrdering.After, r.Gossip.Version.CompareTo(global::ClusterLb.Cluster.Gossip.Create([]).Increment(A).Version));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class LeaderActionsTests
     public void Unreachable_down_and_exiting_and_confirmed_exiting_members_are_removed_with_tombstones()
     {
         var s = new MembershipState(
-            Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Down, 2), M("c", MemberStatus.Exiting, 3), M("d", MemberStatus.Exiting, 4)])
+            global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Down, 2), M("c", MemberStatus.Exiting, 3), M("d", MemberStatus.Exiting, 4)])
                 .WithReachability(Reachability.Empty.Unreachable(A, B).Unreachable(A, C)), A);
         var r = LeaderActions.OnConvergence(s, Defaults, new HashSet<UniqueAddress> { D }, 777);
         Assert.Equal([A], r.Gossip!.Members.Select(m => m.UniqueAddress));
@@ -74,7 +74,7 @@ public class LeaderActionsTests
     public void Weakly_up_only_for_reachable_joining_members()
     {
         var s = new MembershipState(
-            Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Joining), M("c", MemberStatus.Joining), M("d", MemberStatus.Up, 2)])
+            global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Joining), M("c", MemberStatus.Joining), M("d", MemberStatus.Up, 2)])
                 .WithReachability(Reachability.Empty.Unreachable(A, C).Unreachable(A, D)), A);
         var r = LeaderActions.MoveJoiningToWeaklyUp(s, Defaults);
         Assert.Equal([B], r.MovedToWeaklyUp.Select(m => m.UniqueAddress));

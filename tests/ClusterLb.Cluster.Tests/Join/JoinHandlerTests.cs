@@ -7,7 +7,7 @@ public class JoinHandlerTests
 {
     private static readonly UniqueAddress A = Node("a"), B = Node("b"), B2 = Node("b", uid: 2), C = Node("c");
 
-    private static MembershipState Running(params Member[] members) => new(Cluster.Gossip.Create(members).Increment(A).Seen(A), A);
+    private static MembershipState Running(params Member[] members) => new(global::ClusterLb.Cluster.Gossip.Create(members).Increment(A).Seen(A), A);
 
     [Fact]
     public void New_node_is_added_as_joining_and_welcomed()
@@ -43,7 +43,7 @@ public class JoinHandlerTests
     [Fact]
     public void Removed_incarnation_cannot_come_back()
     {
-        var s = new MembershipState(Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Down, 2)]).Remove(B, 1), A);
+        var s = new MembershipState(global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1), M("b", MemberStatus.Down, 2)]).Remove(B, 1), A);
         var r = JoinHandler.HandleJoin(s, B, [], "0.0.0");
         Assert.Equal(JoinOutcome.Ignored, r.Outcome);
         Assert.Contains("removed", r.Reason);
@@ -53,7 +53,7 @@ public class JoinHandlerTests
     [Fact]
     public void Uninitialized_or_leaving_nodes_refuse()
     {
-        var empty = new MembershipState(Cluster.Gossip.Empty, A);
+        var empty = new MembershipState(global::ClusterLb.Cluster.Gossip.Empty, A);
         Assert.Equal(JoinOutcome.Ignored, JoinHandler.HandleJoin(empty, C, [], "0").Outcome);
         Assert.False(JoinHandler.ShouldAckInitJoin(empty));
         var exiting = Running(M("a", MemberStatus.Exiting, 1));

@@ -66,7 +66,7 @@ public class ClusterCoreTests
         Assert.Equal(new Send(Addr("a"), new InitJoin(Node("b"))), init.Messages.Single());
         var ack = a.Receive(init.Messages.Single().Message).Messages.Single();
         var join = b.Receive(ack.Message).Messages.Single();
-        Assert.IsType<Cluster.Protocol.Join>(join.Message);
+        Assert.IsType<global::ClusterLb.Cluster.Protocol.Join>(join.Message);
         var welcome = a.Receive(join.Message);
         Assert.Contains(welcome.Events, e => e is MemberJoined j && j.Member.UniqueAddress == Node("b"));
         var afterWelcome = b.Receive(welcome.Messages.Single().Message);
@@ -81,10 +81,10 @@ public class ClusterCoreTests
         var a = Core("a", "a");
         a.Start();
         var before = a.State.LatestGossip;
-        var other = Cluster.Gossip.Create([M("a", MemberStatus.Up, 1, uid: 2)]);
+        var other = global::ClusterLb.Cluster.Gossip.Create([M("a", MemberStatus.Up, 1, uid: 2)]);
         a.Receive(new GossipEnvelope(Node("z"), Node("a", uid: 2), other));
         Assert.Same(before, a.State.LatestGossip);
-        var removed = Cluster.Gossip.Create([M("z", MemberStatus.Up, 1)]).Remove(Node("a"), 1);
+        var removed = global::ClusterLb.Cluster.Gossip.Create([M("z", MemberStatus.Up, 1)]).Remove(Node("a"), 1);
         var fx = a.Receive(new GossipEnvelope(Node("z"), Node("a"), removed));
         Assert.True(fx.Terminated);
         Assert.Empty(a.Receive(new InitJoin(Node("x"))).Messages);

@@ -9,7 +9,7 @@ public class SplitBrainResolverTimingTests
 
     private static MembershipState State(string self, params string[] unreachableFromA)
     {
-        var g = Cluster.Gossip.Create(Five());
+        var g = global::ClusterLb.Cluster.Gossip.Create(Five());
         g = g.WithReachability(unreachableFromA.Aggregate(Reachability.Empty, (r, u) => r.Unreachable(N("a"), N(u))));
         return new MembershipState(g, N(self));
     }

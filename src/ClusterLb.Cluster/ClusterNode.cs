@@ -1,0 +1,49 @@
+using ClusterLb.Cluster.Wire;
+using ClusterLb.Hocon;
+using ClusterLb.Remote;
+using ClusterLb.Remote.Serialization;
+
+namespace ClusterLb.Cluster;
+
+/// <summary>Starts a cluster node from configuration: remoting on the cluster address, then the cluster extension.</summary>
+public static class ClusterNode
+{
+    /// <summary>
+    /// Reads <c>clusterlb.remote</c> for the transport, then lets <c>clusterlb.cluster.system-name</c>,
+    /// <c>.port</c> and a non-empty <c>.public-hostname</c> (the CLUSTER_PORT / CLUSTER_IP overrides) win, starts
+    /// remoting with the cluster's wire messages registered, and starts <see cref="Cluster"/> (joining the
+    /// configured seed nodes, if any).
+    /// </summary>
+    public static async Task<Remoting> StartAsync(Config config, RemotingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var remote = RemoteSettingsFor(config);
+        options ??= new RemotingOptions();
+        var serializer = (options.Serializer ?? new MessageSerializer()).Register(ClusterWireReflection.Descriptor).Register(ClusterToolsReflection.Descriptor);
+        var remoting = await Remoting.StartAsync(remote, options with { Serializer = serializer, Config = config }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Cluster.Get(remoting.System);
+        }
+        catch
+        {
+            await remoting.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return remoting;
+    }
+
+    /// <summary>The transport settings of a cluster node (see <see cref="StartAsync"/> for which keys win).</summary>
+    public static RemoteSettings RemoteSettingsFor(Config config)
+    {
+        var remote = RemoteSettings.FromConfig(config);
+        var c = config.GetConfig(ClusterSettings.ConfigPath, Config.Empty);
+        var publicHost = c.GetString("public-hostname", "");
+        return (remote with
+        {
+            SystemName = c.GetString("system-name", remote.SystemName),
+            Port = c.GetInt("port", remote.Port),
+            PublicHostname = string.IsNullOrWhiteSpace(publicHost) ? remote.PublicHostname : publicHost,
+        }).Validate();
+    }
+}
