@@ -50,7 +50,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         NodeInfo node,
         IStatusSource status,
         ILoggerFactory loggerFactory,
-        IAuditSource? audit = null)
+        IAuditSource? audit = null,
+        IClusterAdmin? cluster = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
         var metrics = new ProxyMetrics(handles.Values.ToList());
@@ -86,7 +87,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             sp => new AdminEndpoints(
                 settings.AdminAccess,
                 new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>()),
-                new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>())).InvokeAsync);
+                new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
+                new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>())).InvokeAsync);
 
         return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>());
     }

@@ -3,10 +3,12 @@ using System.Reflection;
 using ClusterLb.Actors;
 using ClusterLb.Balancing.Actors;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Cluster;
 using ClusterLb.Persistence;
 using ClusterLb.Persistence.Audit;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
+using ClusterLb.Remote;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterLb.Node.Hosting;
@@ -56,11 +58,25 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The admin audit log actor.</summary>
     public IActorRef AuditLog { get; private init; } = ActorRefs.Nobody;
 
+    /// <summary>Completes once the cluster transport is closed (at once for a node without a cluster).</summary>
+    private Task RemotingClosed { get; init; } = Task.CompletedTask;
+
     /// <summary>Starts a node; returns once every service can route and the listeners accept connections.</summary>
     public static async Task<ClusterLbNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation = default)
     {
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
-        var system = ActorSystem.Create("clusterlb", new ActorSystemSetup(settings.Config, loggerFactory) { ActorSettings = KernelSettings(settings) });
+        var clustered = ClusterMode.IsEnabled(settings.Config);
+        // One actor system per node: a clustered node's system is the one remoting creates on the cluster address.
+        var remoting = clustered
+            ? await ClusterNode.StartAsync(settings.Config!, new RemotingOptions { LoggerFactory = loggerFactory, ActorSettings = KernelSettings(settings) }, cancellation).ConfigureAwait(false)
+            : null;
+        var system = remoting?.System
+            ?? ActorSystem.Create("clusterlb", new ActorSystemSetup(settings.Config, loggerFactory) { ActorSettings = KernelSettings(settings) });
+        // The transport does not close its listener on its own: it goes when the system is gone.
+        var remotingClosed = remoting is null
+            ? Task.CompletedTask
+            : system.WhenTerminated.ContinueWith(_ => remoting.DisposeAsync().AsTask(), CancellationToken.None,
+                TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
         var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -94,7 +110,8 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
             frontEnd = ProxyFrontEnd.Create(
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
-                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)));
+                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)),
+                clustered ? new ClusterAdmin(ClusterLb.Cluster.Cluster.Get(system)) : null);
             // node-start is stored before the listeners bind: once they accept traffic the caller must be able to
             // install its signal handlers at once, without a journal write (an fsync) in between.
             try
@@ -125,7 +142,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 }
             });
 
-            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog };
+            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog, RemotingClosed = remotingClosed };
             LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
             return result;
         }
@@ -191,6 +208,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     {
         await System.CoordinatedShutdown.Run(reason ?? CoordinatedShutdownReason.Unknown).ConfigureAwait(false);
         await System.WhenTerminated.ConfigureAwait(false);
+        await RemotingClosed.ConfigureAwait(false);
         LogStopped(_logger);
     }
 

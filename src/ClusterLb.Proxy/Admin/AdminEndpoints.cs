@@ -5,11 +5,14 @@ namespace ClusterLb.Proxy.Admin;
 
 /// <summary>
 /// Routes the admin listener's requests: <c>GET /status</c> (open unless <c>protect-status</c>), everything under
-/// <c>/api/</c> behind the bearer token, and a JSON 404/405 with a reason for everything else.
+/// <c>/api/</c> behind the bearer token, <c>GET /cluster/status</c> under the same rule as <c>/status</c>, the
+/// cluster commands (<c>POST /cluster/leave</c>, <c>POST /cluster/down</c>) behind the token, and a JSON 404/405
+/// with a reason for everything else.
 /// </summary>
-public sealed class AdminEndpoints(AdminAccessSettings access, StatusEndpoint status, AuditEndpoint audit)
+public sealed class AdminEndpoints(AdminAccessSettings access, StatusEndpoint status, AuditEndpoint audit, ClusterEndpoint? cluster = null)
 {
     private readonly BearerTokenCheck _token = new(access.Token);
+    private readonly ClusterEndpoint _cluster = cluster ?? new ClusterEndpoint(null, TimeSpan.FromSeconds(5), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <summary>Serializer options of every admin answer (camelCase, indented for humans with curl).</summary>
     public static JsonSerializerOptions JsonOptions => AdminResponses.JsonOptions;
@@ -32,6 +35,51 @@ public sealed class AdminEndpoints(AdminAccessSettings access, StatusEndpoint st
             else
             {
                 await status.InvokeAsync(context).ConfigureAwait(false);
+            }
+            return;
+        }
+
+        if (path is "/cluster/status")
+        {
+            if (access.ProtectStatus && _token.Refusal(request) is { } clusterStatusRefusal)
+            {
+                await AdminResponses.UnauthorizedAsync(context, clusterStatusRefusal).ConfigureAwait(false);
+            }
+            else if (!AdminResponses.IsRead(request))
+            {
+                await AdminResponses.MethodNotAllowedAsync(context, "/cluster/status").ConfigureAwait(false);
+            }
+            else
+            {
+                await _cluster.StatusAsync(context).ConfigureAwait(false);
+            }
+            return;
+        }
+
+        if (request.Path.StartsWithSegments("/cluster"))
+        {
+            // Commands change the membership: the token comes first, as for /api/.
+            if (_token.Refusal(request) is { } commandRefusal)
+            {
+                await AdminResponses.UnauthorizedAsync(context, commandRefusal).ConfigureAwait(false);
+            }
+            else if (path is "/cluster/leave" or "/cluster/down" && !HttpMethods.IsPost(request.Method))
+            {
+                context.Response.Headers.Allow = "POST";
+                await AdminResponses.WriteAsync(context, StatusCodes.Status405MethodNotAllowed,
+                    new AdminError("method-not-allowed", $"{request.Method} {path} is not supported; use POST {path}.")).ConfigureAwait(false);
+            }
+            else if (path is "/cluster/leave")
+            {
+                await _cluster.LeaveAsync(context).ConfigureAwait(false);
+            }
+            else if (path is "/cluster/down")
+            {
+                await _cluster.DownAsync(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await NotFoundAsync(context, "try GET /cluster/status, POST /cluster/leave or POST /cluster/down?address=...").ConfigureAwait(false);
             }
             return;
         }
