@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ClusterLb.Hocon;
+using ClusterLb.IntegrationTests.Infrastructure;
+using ClusterLb.Node.Configuration;
+using ClusterLb.Node.Hosting;
+using ClusterLb.Proxy.Admin;
+using Xunit.Abstractions;
+
+namespace ClusterLb.IntegrationTests;
+
+/// <summary>Nodes started through <see cref="ClusterLbNode"/> with seed lists form one cluster, seen on <c>/cluster/status</c>.</summary>
+public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Token = "cluster-test-token";
+    private static readonly TimeSpan FormDeadline = TimeSpan.FromSeconds(30);
+    private readonly List<IAsyncDisposable> _cleanup = [];
+    private readonly List<string> _files = [];
+    private TestBackend _backend = null!;
+
+    public async Task InitializeAsync() => _backend = await TestBackend.StartAsync("b1");
+
+    public async Task DisposeAsync()
+    {
+        // Nodes first (in reverse start order), then the backend and the files they read.
+        for (var i = _cleanup.Count - 1; i >= 0; i--)
+        {
+            await _cleanup[i].DisposeAsync();
+        }
+        await _backend.DisposeAsync();
+        foreach (var file in _files)
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Three_nodes_form_one_cluster_and_every_node_reports_the_same_view()
+    {
+        var ports = new[] { PortAllocator.Next(), PortAllocator.Next(), PortAllocator.Next() };
+        var seeds = ports.Select(p => $"clb://clusterlb@127.0.0.1:{p}").ToArray();
+        var nodes = new List<ClusterLbNode>();
+        foreach (var (port, i) in ports.Select((p, i) => (p, i)))
+        {
+            nodes.Add(await StartNodeAsync($"node{i + 1}", $"port = {port}, seed-nodes = [{string.Join(", ", seeds.Select(s => $"\"{s}\""))}]"));
+        }
+        var admins = nodes.Select(n => Track(new HttpClient { BaseAddress = n.AdminUrl, Timeout = TimeSpan.FromSeconds(10) })).ToList();
+
+        JsonElement[] views = [];
+        await Poll.UntilAsync(async () =>
+        {
+            views = await Task.WhenAll(admins.Select(ClusterStatusAsync));
+            return views.All(v => IsConverged(v, 3)) && views.Select(Fingerprint).Distinct().Count() == 1;
+        }, "three nodes Up with one leader and convergence on every /cluster/status", FormDeadline);
+
+        var first = views[0];
+        Assert.Equal(seeds.Order(StringComparer.Ordinal), first.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("address").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains(first.GetProperty("leader").GetString(), seeds);
+        Assert.All(first.GetProperty("members").EnumerateArray(), m =>
+        {
+            Assert.Equal("Up", m.GetProperty("status").GetString());
+            Assert.True(m.GetProperty("reachable").GetBoolean());
+            Assert.NotEqual(0, m.GetProperty("uid").GetInt64());
+            Assert.Equal(JsonValueKind.Number, m.GetProperty("upNumber").ValueKind);
+        });
+        Assert.Empty(first.GetProperty("unreachable").EnumerateArray());
+        // Each node reports itself as self.
+        Assert.Equal(seeds, views.Select(v => v.GetProperty("self").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task Cluster_status_on_a_node_without_a_cluster_is_404_with_the_reason()
+    {
+        var node = await StartNodeAsync("single", cluster: null);
+        using var admin = new HttpClient { BaseAddress = node.AdminUrl };
+
+        var response = await admin.GetAsync("/cluster/status");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("this node is not part of a cluster (set clusterlb.cluster.seed-nodes)", body.GetProperty("reason").GetString());
+        Assert.Equal(ClusterEndpoint.NotClusteredReason, body.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Cluster_commands_need_the_token_and_a_valid_known_address()
+    {
+        var port = PortAllocator.Next();
+        var self = $"clb://clusterlb@127.0.0.1:{port}";
+        var node = await StartNodeAsync("solo", $"port = {port}, seed-nodes = [\"{self}\"]");
+        using var admin = new HttpClient { BaseAddress = node.AdminUrl };
+        await Poll.UntilAsync(async () => IsConverged(await ClusterStatusAsync(admin), 1), "the one-node cluster to be Up", FormDeadline);
+
+        var noToken = await admin.PostAsync($"/cluster/down?address={Uri.EscapeDataString(self)}", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        var noTokenLeave = await admin.PostAsync("/cluster/leave", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, noTokenLeave.StatusCode);
+
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        var badAddress = await admin.PostAsync("/cluster/down?address=lb2:4053", null);
+        Assert.Equal(HttpStatusCode.BadRequest, badAddress.StatusCode);
+        Assert.Contains("'address'", await ReasonAsync(badAddress));
+
+        var missing = await admin.PostAsync("/cluster/down", null);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("'address'", await ReasonAsync(missing));
+
+        var unknown = await admin.PostAsync($"/cluster/down?address={Uri.EscapeDataString("clb://clusterlb@127.0.0.1:1")}", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("clb://clusterlb@127.0.0.1:1", await ReasonAsync(unknown));
+
+        var wrongMethod = await admin.GetAsync("/cluster/down");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+
+        // Nothing above changed the membership.
+        Assert.True(IsConverged(await ClusterStatusAsync(admin), 1));
+    }
+
+    [Fact]
+    public void Enabled_defaults_to_whether_seed_nodes_are_set_and_rejects_other_words()
+    {
+        Assert.False(ClusterMode.IsEnabled(null));
+        Assert.False(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.seed-nodes = []")));
+        Assert.True(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.seed-nodes = [\"clb://clusterlb@127.0.0.1:2552\"]")));
+        Assert.True(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.seed-nodes = \"clb://clusterlb@127.0.0.1:2552\"")));
+        Assert.False(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster { enabled = off, seed-nodes = [\"clb://clusterlb@127.0.0.1:2552\"] }")));
+        Assert.True(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.enabled = on")));
+        var e = Assert.Throws<NodeStartException>(() => ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.enabled = sometimes")));
+        Assert.Contains("clusterlb.cluster.enabled", e.Message);
+    }
+
+    private static bool IsConverged(JsonElement view, int members) =>
+        view.ValueKind == JsonValueKind.Object
+        && view.GetProperty("convergence").GetBoolean()
+        && view.GetProperty("leader").ValueKind == JsonValueKind.String
+        && view.GetProperty("members").GetArrayLength() == members
+        && view.GetProperty("members").EnumerateArray().All(m => m.GetProperty("status").GetString() == "Up" && m.GetProperty("reachable").GetBoolean());
+
+    /// <summary>What every node must agree on: the leader and the members with their status.</summary>
+    private static string Fingerprint(JsonElement view) =>
+        view.GetProperty("leader").GetString() + "|" + string.Join(",", view.GetProperty("members").EnumerateArray()
+            .Select(m => $"{m.GetProperty("address").GetString()}#{m.GetProperty("uid").GetInt64()}:{m.GetProperty("status").GetString()}")
+            .Order(StringComparer.Ordinal));
+
+    private static async Task<JsonElement> ClusterStatusAsync(HttpClient admin)
+    {
+        var response = await admin.GetAsync("/cluster/status");
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : default;
+    }
+
+    private static async Task<string> ReasonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString()!;
+
+    private HttpClient Track(HttpClient client)
+    {
+        _cleanup.Add(new DisposeAction(client.Dispose));
+        return client;
+    }
+
+    /// <summary>Starts a node from a HOCON file, the way <c>clusterlb run --config</c> does; <paramref name="cluster"/> is the body of <c>clusterlb.cluster</c>.</summary>
+    private async Task<ClusterLbNode> StartNodeAsync(string name, string? cluster)
+    {
+        var dataDirectory = TempDirectory.Create();
+        _cleanup.Add(new DisposeAction(dataDirectory.Dispose));
+        var file = Path.Combine(Path.GetTempPath(), $"clusterlb-{Guid.NewGuid():N}.conf");
+        _files.Add(file);
+        await File.WriteAllTextAsync(file, $$"""
+            clusterlb {
+              node.name = "{{name}}"
+              node.data-dir = "{{dataDirectory.Path}}"
+              admin.token = "{{Token}}"
+              proxy.http { bind = "127.0.0.1", port = 0 }
+              admin.port = 0
+              health-check { path = "/health", interval = 100ms }
+              services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend.Url}}" } ] } ]
+              remote.hostname = "127.0.0.1"
+              {{(cluster is null ? "" : $"cluster {{ {cluster} }}")}}
+            }
+            """);
+        var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
+        var loggerFactory = TestOutputLoggerProvider.Factory(output);
+        _cleanup.Add(new DisposeAction(loggerFactory.Dispose));
+        var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
+        _cleanup.Add(node);
+        return node;
+    }
+
+    private sealed class DisposeAction(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
