@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ClusterLb.Hocon;
 using ClusterLb.IntegrationTests.Infrastructure;
+using ClusterLb.Node.Commands;
 using ClusterLb.Node.Configuration;
 using ClusterLb.Node.Hosting;
 using ClusterLb.Proxy.Admin;
@@ -115,6 +117,50 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
 
         // Nothing above changed the membership.
         Assert.True(IsConverged(await ClusterStatusAsync(admin), 1));
+    }
+
+    [Fact]
+    public async Task Status_command_prints_the_members_as_a_table_and_fails_clearly_off_cluster()
+    {
+        var port = PortAllocator.Next();
+        var self = $"clb://clusterlb@127.0.0.1:{port}";
+        var clustered = await StartNodeAsync("solo", $"port = {port}, seed-nodes = [\"{self}\"]");
+        using var admin = new HttpClient { BaseAddress = clustered.AdminUrl };
+        await Poll.UntilAsync(async () => IsConverged(await ClusterStatusAsync(admin), 1), "the one-node cluster to be Up", FormDeadline);
+
+        var (code, stdout, stderr) = await RunStatusCommandAsync(clustered.AdminUrl);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("ADDRESS", lines[0]);
+        Assert.Contains("REACHABLE", lines[0]);
+        var row = Assert.Single(lines, l => l.Contains(self) && !l.StartsWith("self ", StringComparison.Ordinal));
+        Assert.StartsWith("*", row);
+        Assert.Contains("Up", row);
+        Assert.Contains("yes", row);
+        Assert.Contains("convergence yes", stdout);
+
+        var single = await StartNodeAsync("single", cluster: null);
+        var (offCode, offStdout, offStderr) = await RunStatusCommandAsync(single.AdminUrl);
+        Assert.Equal(StatusCommand.Unavailable, offCode);
+        Assert.Empty(offStdout);
+        Assert.Contains(ClusterEndpoint.NotClusteredReason, offStderr);
+
+        var (badCode, _, badStderr) = await RunStatusCommandAsync("not a url");
+        Assert.Equal(StatusCommand.BadArguments, badCode);
+        Assert.Contains("--admin", badStderr);
+    }
+
+    private static Task<(int Code, string Output, string Error)> RunStatusCommandAsync(Uri adminUrl) => RunStatusCommandAsync(adminUrl.ToString());
+
+    private static async Task<(int Code, string Output, string Error)> RunStatusCommandAsync(string adminUrl)
+    {
+        var root = new RootCommand("test root");
+        root.Subcommands.Add(StatusCommand.Create());
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await root.Parse(["status", "--admin", adminUrl]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
     }
 
     [Fact]

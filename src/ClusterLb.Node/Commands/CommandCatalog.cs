@@ -10,5 +10,6 @@ internal static class CommandCatalog
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
     }
 }
