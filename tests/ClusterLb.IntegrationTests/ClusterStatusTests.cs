@@ -164,6 +164,18 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_taken_cluster_port_fails_the_start_with_a_clear_error()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var e = await Assert.ThrowsAsync<NodeStartException>(() => StartNodeAsync("clash", $"port = {port}, seed-nodes = [\"clb://clusterlb@127.0.0.1:{port}\"]"));
+
+        Assert.Contains("cannot start the cluster node", e.Message);
+    }
+
+    [Fact]
     public void Enabled_defaults_to_whether_seed_nodes_are_set_and_rejects_other_words()
     {
         Assert.False(ClusterMode.IsEnabled(null));

@@ -67,9 +67,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
         var clustered = ClusterMode.IsEnabled(settings.Config);
         // One actor system per node: a clustered node's system is the one remoting creates on the cluster address.
-        var remoting = clustered
-            ? await ClusterNode.StartAsync(settings.Config!, new RemotingOptions { LoggerFactory = loggerFactory, ActorSettings = KernelSettings(settings) }, cancellation).ConfigureAwait(false)
-            : null;
+        var remoting = clustered ? await StartClusterAsync(settings, loggerFactory, cancellation).ConfigureAwait(false) : null;
         var system = remoting?.System
             ?? ActorSystem.Create("clusterlb", new ActorSystemSetup(settings.Config, loggerFactory) { ActorSettings = KernelSettings(settings) });
         // The transport does not close its listener on its own: it goes when the system is gone.
@@ -159,6 +157,20 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             await system.Terminate().ConfigureAwait(false);
             probeClient.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Starts remoting on the cluster address and the cluster extension (joining the seeds).</summary>
+    private static async Task<Remoting> StartClusterAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation)
+    {
+        try
+        {
+            return await ClusterNode.StartAsync(settings.Config!, new RemotingOptions { LoggerFactory = loggerFactory, ActorSettings = KernelSettings(settings) }, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is global::System.Net.Sockets.SocketException or ArgumentException or FormatException)
+        {
+            // A taken cluster port or a bad seed address: one clear line for the operator, not a stack trace.
+            throw new NodeStartException($"cannot start the cluster node (clusterlb.cluster / clusterlb.remote): {ex.Message}", ex);
         }
     }
 
