@@ -10,6 +10,9 @@ namespace ClusterLb.Cluster.Tools;
 /// (<c>singleton</c>) alive on the oldest Up member only. When the oldest leaves it stops its singleton as soon as it
 /// is Leaving; the next oldest starts it once the previous one is Exiting, so two never run at once in a healthy
 /// cluster. (Akka's explicit HandOverToMe/HandOverDone exchange is not implemented; the leave states order it.)
+/// Other messages are forwarded to the singleton, keeping the sender; proxies address the manager rather than the
+/// child, because the manager exists from node start while the child appears only once this node knows it is the
+/// oldest, and a message sent to the child path before that would be lost.
 /// </summary>
 public sealed class ClusterSingletonManager : ActorBase
 {
@@ -19,6 +22,8 @@ public sealed class ClusterSingletonManager : ActorBase
     private readonly Props _singletonProps;
     private readonly OldestMemberTracker _tracker;
     private Cluster _cluster = null!;
+    private const int MaxBuffered = 1000;
+    private readonly Queue<(object Message, IActorRef Sender)> _buffer = new();
     private IActorRef? _singleton;
 
     private ClusterSingletonManager(Props singletonProps, string? role)
@@ -55,7 +60,25 @@ public sealed class ClusterSingletonManager : ActorBase
             Evaluate();
             return true;
         }
-        return false;
+        Forward(message);
+        return true;
+    }
+
+    private void Forward(object message)
+    {
+        if (_singleton is not null)
+        {
+            _singleton.Tell(message, Sender);
+        }
+        else if (_buffer.Count < MaxBuffered)
+        {
+            _buffer.Enqueue((message, Sender));
+        }
+        else
+        {
+            Context.Log.LogWarning("Singleton manager buffer full ({Size}); dropping {Type}", MaxBuffered, message.GetType().Name);
+            Context.System.DeadLetters.Tell(message, Sender);
+        }
     }
 
     private void Evaluate()
@@ -68,6 +91,7 @@ public sealed class ClusterSingletonManager : ActorBase
             Context.Log.LogInformation("Oldest member: starting singleton {Path}", Self.Path.Child(SingletonName));
             _singleton = Context.ActorOf(_singletonProps, SingletonName);
             Context.Watch(_singleton);
+            while (_buffer.TryDequeue(out var buffered)) _singleton.Tell(buffered.Message, buffered.Sender);
         }
         else if (!hostHere && _singleton is not null)
         {

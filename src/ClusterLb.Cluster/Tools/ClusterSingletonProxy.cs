@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace ClusterLb.Cluster.Tools;
 
 /// <summary>
-/// Forwards messages (keeping the sender) to the singleton on the oldest Up member, wherever it is. While there is
+/// Forwards messages (keeping the sender) to the singleton on the oldest Up member, wherever it is, through that
+/// member's manager (which buffers until its singleton exists). While there is
 /// none, or the oldest is handing over, messages are buffered (up to <c>bufferSize</c>; beyond it they are dropped
 /// and logged). Messages crossing nodes must be protobuf messages registered on every node.
 /// </summary>
@@ -50,7 +51,7 @@ public sealed class ClusterSingletonProxy : ActorBase
         {
             var oldest = _tracker.Oldest;
             _target = oldest is { Status: MemberStatus.Up }
-                ? Remoting.Get(Context.System)!.Resolve($"{oldest.Address}{_managerPath}/{ClusterSingletonManager.SingletonName}")
+                ? Remoting.Get(Context.System)!.Resolve($"{oldest.Address}{_managerPath}")
                 : null;
             while (_target is not null && _buffer.TryDequeue(out var b)) _target.Tell(b.Message, b.Sender);
             return true;
