@@ -39,14 +39,7 @@ internal static class ByteSizeParser
 
     public static long Parse(string text, Func<string, HoconException> error)
     {
-        var s = text.Trim();
-        var unitStart = s.Length;
-        while (unitStart > 0 && char.IsLetter(s[unitStart - 1]))
-        {
-            unitStart--;
-        }
-        var unit = s[unitStart..];
-        var number = s[..unitStart].Trim();
+        var (number, unit) = NumberWithUnit.Split(text);
         if (number.Length == 0)
         {
             throw error($"no number in the size '{text}': expected a number followed by a unit, such as 512K, 128 KiB or 10MB");

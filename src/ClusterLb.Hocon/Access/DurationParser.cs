@@ -15,14 +15,7 @@ internal static class DurationParser
 
     private static long ParseNanos(string text, Func<string, HoconException> error)
     {
-        var s = text.Trim();
-        var unitStart = s.Length;
-        while (unitStart > 0 && char.IsLetter(s[unitStart - 1]))
-        {
-            unitStart--;
-        }
-        var unit = s[unitStart..];
-        var number = s[..unitStart].Trim();
+        var (number, unit) = NumberWithUnit.Split(text);
         if (number.Length == 0)
         {
             throw error($"no number in the duration '{text}': expected a number followed by a unit, such as 10ms, 5 s or 2 minutes");
