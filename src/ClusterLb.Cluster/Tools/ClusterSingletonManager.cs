@@ -22,8 +22,7 @@ public sealed class ClusterSingletonManager : ActorBase
     private readonly Props _singletonProps;
     private readonly OldestMemberTracker _tracker;
     private Cluster _cluster = null!;
-    private const int MaxBuffered = 1000;
-    private readonly Queue<(object Message, IActorRef Sender)> _buffer = new();
+    private readonly PendingMessages _pending = new(1000, "Singleton manager");
     private IActorRef? _singleton;
 
     private ClusterSingletonManager(Props singletonProps, string? role)
@@ -70,14 +69,9 @@ public sealed class ClusterSingletonManager : ActorBase
         {
             _singleton.Tell(message, Sender);
         }
-        else if (_buffer.Count < MaxBuffered)
-        {
-            _buffer.Enqueue((message, Sender));
-        }
         else
         {
-            Context.Log.LogWarning("Singleton manager buffer full ({Size}); dropping {Type}", MaxBuffered, message.GetType().Name);
-            Context.System.DeadLetters.Tell(message, Sender);
+            _pending.Hold(message, Sender, Context);
         }
     }
 
@@ -91,7 +85,7 @@ public sealed class ClusterSingletonManager : ActorBase
             Context.Log.LogInformation("Oldest member: starting singleton {Path}", Self.Path.Child(SingletonName));
             _singleton = Context.ActorOf(_singletonProps, SingletonName);
             Context.Watch(_singleton);
-            while (_buffer.TryDequeue(out var buffered)) _singleton.Tell(buffered.Message, buffered.Sender);
+            _pending.FlushTo(_singleton);
         }
         else if (!hostHere && _singleton is not null)
         {

@@ -16,8 +16,7 @@ public sealed class ClusterSingletonProxy : ActorBase
 {
     private readonly string _managerPath;
     private readonly OldestMemberTracker _tracker;
-    private readonly int _bufferSize;
-    private readonly Queue<(object Message, IActorRef Sender)> _buffer = new();
+    private readonly PendingMessages _pending;
     private Cluster _cluster = null!;
     private IActorRef? _target;
 
@@ -25,7 +24,7 @@ public sealed class ClusterSingletonProxy : ActorBase
     {
         _managerPath = managerPath;
         _tracker = new OldestMemberTracker(role);
-        _bufferSize = bufferSize;
+        _pending = new PendingMessages(bufferSize, "Singleton proxy");
     }
 
     /// <summary>Props of a proxy to the singleton managed at <paramref name="managerPath"/> (e.g. <c>/user/counter</c>) on every node.</summary>
@@ -53,21 +52,16 @@ public sealed class ClusterSingletonProxy : ActorBase
             _target = oldest is { Status: MemberStatus.Up }
                 ? Remoting.Get(Context.System)!.Resolve($"{oldest.Address}{_managerPath}")
                 : null;
-            while (_target is not null && _buffer.TryDequeue(out var b)) _target.Tell(b.Message, b.Sender);
+            if (_target is not null) _pending.FlushTo(_target);
             return true;
         }
         if (_target is not null)
         {
             _target.Tell(message, Sender);
         }
-        else if (_buffer.Count < _bufferSize)
-        {
-            _buffer.Enqueue((message, Sender));
-        }
         else
         {
-            Context.Log.LogWarning("Singleton proxy buffer full ({Size}); dropping {Type}", _bufferSize, message.GetType().Name);
-            Context.System.DeadLetters.Tell(message, Sender);
+            _pending.Hold(message, Sender, Context);
         }
         return true;
     }
