@@ -9,21 +9,7 @@ public static class PipeToExtensions
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(recipient);
-        task.ContinueWith(
-            t =>
-            {
-                if (t.IsCompletedSuccessfully)
-                {
-                    recipient.Tell(success is not null ? success(t.Result) : (object?)t.Result ?? new Status.Success(null), sender);
-                    return;
-                }
-
-                var error = Unwrap(t);
-                recipient.Tell(failure is not null ? failure(error) : new Status.Failure(error), sender);
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        Pipe(task, recipient, sender, () => success is not null ? success(task.Result) : (object?)task.Result ?? new Status.Success(null), failure);
     }
 
     /// <summary>On success tells <see cref="Status.Success"/> with a null value; on fault <see cref="Status.Failure"/>.</summary>
@@ -32,12 +18,16 @@ public static class PipeToExtensions
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(recipient);
-        task.ContinueWith(
+        Pipe(task, recipient, sender, () => success is not null ? success() : new Status.Success(null), failure);
+    }
+
+    private static void Pipe(Task task, IActorRef recipient, IActorRef? sender, Func<object> onSuccess, Func<Exception, object>? failure)
+        => task.ContinueWith(
             t =>
             {
                 if (t.IsCompletedSuccessfully)
                 {
-                    recipient.Tell(success is not null ? success() : new Status.Success(null), sender);
+                    recipient.Tell(onSuccess(), sender);
                     return;
                 }
 
@@ -47,7 +37,6 @@ public static class PipeToExtensions
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-    }
 
     private static Exception Unwrap(Task t)
         => t.IsCanceled
