@@ -1,0 +1,27 @@
+using ClusterLb.Balancing.Settings;
+
+namespace ClusterLb.Balancing.Registry;
+
+/// <summary>A change to the replicated registry, as the admin API asks for it.</summary>
+public abstract record RegistryCommand;
+
+/// <summary>Creates an empty pool in <paramref name="Service"/>.</summary>
+public sealed record CreatePool(string Id, string Service, BalancingMethod Method, int Priority) : RegistryCommand;
+
+/// <summary>Changes a pool's method and/or priority; null keeps the current value.</summary>
+public sealed record UpdatePool(string PoolId, BalancingMethod? Method, int? Priority) : RegistryCommand;
+
+/// <summary>Deletes a pool and its hosts (their in-flight requests finish).</summary>
+public sealed record DeletePool(string PoolId) : RegistryCommand;
+
+/// <summary>Adds a host (state <see cref="HostAdminState.Up"/>) to a pool.</summary>
+public sealed record AddHost(string PoolId, string Id, Uri Address, int Weight) : RegistryCommand;
+
+/// <summary>Changes a host's weight.</summary>
+public sealed record UpdateHost(string PoolId, string HostId, int Weight) : RegistryCommand;
+
+/// <summary>Removes a host; it is drained, not cut off.</summary>
+public sealed record RemoveHost(string PoolId, string HostId) : RegistryCommand;
+
+/// <summary>Sets a host's operator state (down, up, drain).</summary>
+public sealed record SetHostState(string PoolId, string HostId, HostAdminState State) : RegistryCommand;
