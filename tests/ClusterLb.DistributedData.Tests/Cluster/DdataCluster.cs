@@ -36,9 +36,9 @@ public sealed class DdataCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more node and joins it through the first node (without waiting).</summary>
-    public async Task<DdataNode> AddNodeAsync(string extra = "", bool withPersistence = false)
+    public async Task<DdataNode> AddNodeAsync(string extra = "", bool withPersistence = false, bool startDdata = true)
     {
-        var node = await DdataNode.StartAsync(Faults, extra, withPersistence);
+        var node = await DdataNode.StartAsync(Faults, extra, withPersistence, startDdata);
         Nodes.Add(node);
         node.Cluster.JoinSeedNodes([Nodes[0].Cluster.SelfAddress]);
         return node;

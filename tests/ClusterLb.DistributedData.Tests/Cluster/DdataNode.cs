@@ -73,9 +73,10 @@ public sealed class DdataNode : IAsyncDisposable
 
     /// <summary>
     /// Starts a node; with <paramref name="withPersistence"/> the SQL persistence described by <paramref name="extra"/>
-    /// is registered first (as the node does), so durable keys go to its database.
+    /// is registered first (as the node does), so durable keys go to its database. Without
+    /// <paramref name="startDdata"/> the extension starts on first use of <see cref="Ddata"/>.
     /// </summary>
-    public static async Task<DdataNode> StartAsync(TransportFaults faults, string extra = "", bool withPersistence = false)
+    public static async Task<DdataNode> StartAsync(TransportFaults faults, string extra = "", bool withPersistence = false, bool startDdata = true)
     {
         var config = ConfigFactory.ParseString(Config(extra)).Resolve();
         var remoting = await ClusterNode.StartAsync(config, new RemotingOptions { Faults = faults });
@@ -85,7 +86,11 @@ public sealed class DdataNode : IAsyncDisposable
         }
 
         var node = new DdataNode(remoting);
-        _ = node.Ddata; // the replicator and its membership adapter start now, before the node joins
+        if (startDdata)
+        {
+            _ = node.Ddata; // the replicator and its membership adapter start now, before the node joins
+        }
+
         return node;
     }
 

@@ -46,6 +46,25 @@ public class ReplicationOnClusterTests
     }
 
     [Fact]
+    public async Task A_replicator_started_after_its_node_joined_learns_the_members_already_up()
+    {
+        await using var cluster = await DdataCluster.StartAsync(2);
+        var late = await cluster.AddNodeAsync(startDdata: false);
+        await DdataCluster.Eventually(() =>
+        {
+            var up = late.Cluster.State.Members.Count(m => m.Status == ClusterLb.Cluster.MemberStatus.Up);
+            return Task.FromResult((up == 3, $"{up} members up"));
+        }, "the late node sees three members up");
+
+        // The adapter subscribes now: the two members already up arrive as replayed MemberUp events.
+        await cluster.AllKnowEachOtherAsync();
+        var key = new Key<Pool>("pool-late");
+        var all = Assert.IsType<UpdateSuccess>(await late.Update(key, Pool.Empty, new WriteAll(TimeSpan.FromSeconds(10)),
+            p => p.SetItem(late.Id, "host-1", "x")));
+        Assert.Equal(ConsistencyReached.All, all.Reached);
+    }
+
+    [Fact]
     public async Task A_member_that_leaves_is_removed_from_the_replicators()
     {
         await using var cluster = await DdataCluster.StartAsync(3);
