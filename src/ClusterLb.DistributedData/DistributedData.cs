@@ -36,8 +36,7 @@ public sealed class DistributedData
             DurableStore = FindDurableStore(system);
             if (DurableStore is null)
             {
-                log.LogWarning(6009, "Durable keys {DurableKeys} are configured but the system has no SQL persistence registered; they are not persisted",
-                    string.Join(", ", settings.DurableKeys));
+                ReplicatorLog.DurableWithoutPersistence(log, string.Join(", ", settings.DurableKeys));
                 settings = settings with { DurableKeys = [] };
             }
         }
@@ -58,6 +57,8 @@ public sealed class DistributedData
         SelfReplica = ClusterMembershipAdapter.ReplicaOf(cluster.SelfUniqueAddress);
         Replicator = system.SystemActorOf(Replication.Replicator.Props(SelfReplica, Settings, DurableStore), ReplicatorName);
         system.SystemActorOf(ClusterMembershipAdapter.Props(cluster, remoting, Replicator), "ddataMembership");
+        ReplicatorLog.ClusterMode(log, SelfReplica.ToString(), Settings.DurableKeys.Count == 0 ? "none" : string.Join(", ", Settings.DurableKeys),
+            (DurableStore as SqlDurableStore)?.Table ?? "-");
     }
 
     /// <summary>The extension of <paramref name="system"/>, starting the replicator on first use.</summary>
