@@ -14,7 +14,14 @@ public static class ClusterNode
     /// remoting with the cluster's wire messages registered, and starts <see cref="Cluster"/> (joining the
     /// configured seed nodes, if any).
     /// </summary>
-    public static async Task<Remoting> StartAsync(Config config, RemotingOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<Remoting> StartAsync(Config config, RemotingOptions? options = null, CancellationToken cancellationToken = default)
+        => StartAsync(config, options, onRemotingStarted: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(Config, RemotingOptions?, CancellationToken)"/>, calling <paramref name="onRemotingStarted"/>
+    /// before the cluster starts (a test hook: it sees the system that must not leak when the cluster fails to start).
+    /// </summary>
+    internal static async Task<Remoting> StartAsync(Config config, RemotingOptions? options, Action<Remoting>? onRemotingStarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var remote = RemoteSettingsFor(config);
@@ -23,10 +30,12 @@ public static class ClusterNode
         var remoting = await Remoting.StartAsync(remote, options with { Serializer = serializer, Config = config }, cancellationToken).ConfigureAwait(false);
         try
         {
+            onRemotingStarted?.Invoke(remoting);
             Cluster.Get(remoting.System);
         }
         catch
         {
+            // Both halves go: the actor system (and whatever started in it) and the listener it owns.
             await remoting.DisposeAsync().ConfigureAwait(false);
             throw;
         }
