@@ -59,6 +59,7 @@ internal sealed class FramedConnection : IAsyncDisposable
             switch (status)
             {
                 case DecodeStatus.Frame:
+                    _metrics.BytesRead(result.Buffer.Length - buffer.Length);
                     _reader.AdvanceTo(buffer.Start);
                     if (_faults.IsBlocked(Remote, Local))
                     {
@@ -106,6 +107,7 @@ internal sealed class FramedConnection : IAsyncDisposable
         _writer.Advance(FrameDecoder.HeaderSize);
         frame.WriteTo(_writer);
         _metrics.FrameSent();
+        _metrics.BytesWritten(FrameDecoder.HeaderSize + size);
         return true;
     }
 
