@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using ClusterLb.Actors;
 using ClusterLb.Cluster.Tools;
+using ClusterLb.Cluster.Wire;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ClusterLb.Cluster.Tests.MultiNode;
@@ -52,6 +54,58 @@ public class SingletonHandOverTests
             Sender.Tell(new StringValue { Value = Node }, Self);
             return true;
         }
+    }
+
+    /// <summary>A singleton whose stop takes until the test opens the gate.</summary>
+    private sealed class SlowToStop(LifecycleLog log, ManualResetEventSlim gate) : ActorBase
+    {
+        protected override void PreStart() => log.Record("here", started: true);
+
+        protected override void PostStop()
+        {
+            gate.Wait(TimeSpan.FromSeconds(30)); // an event, not a sleep: the test opens it
+            log.Record("here", started: false);
+        }
+
+        protected override bool Receive(object message) => false;
+    }
+
+    /// <summary>Plays the new oldest's manager: records what the old one sends it.</summary>
+    private sealed class Recorder(ConcurrentQueue<object> into) : ActorBase
+    {
+        protected override bool Receive(object message)
+        {
+            into.Enqueue(message);
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task Asked_to_hand_over_while_its_singleton_stops_the_manager_answers_InProgress_then_Done_and_forwards_later_messages()
+    {
+        await using var c = await TestCluster.StartAsync(1);
+        c.JoinAll();
+        await TestCluster.AgreeAsync(c.Nodes, c.Nodes);
+        var node = c.Nodes[0];
+        var log = new LifecycleLog();
+        using var gate = new ManualResetEventSlim(false);
+        var manager = node.System.ActorOf(ClusterSingletonManager.Props(Props.Create(() => new SlowToStop(log, gate))), "slow");
+        await Eventually.Until(() => Task.FromResult((log.Snapshot().Count == 1, log.Analyse().History)), "the singleton started");
+        var received = new ConcurrentQueue<object>();
+        var successor = node.System.ActorOf(Props.Create(() => new Recorder(received)), "successor");
+
+        manager.Tell(new SingletonHandOverToMe(), successor);
+
+        await Eventually.Until(() => Task.FromResult((received.Any(m => m is SingletonHandOverInProgress), string.Join(", ", received))), "HandOverInProgress");
+        Assert.DoesNotContain(received, m => m is SingletonHandOverDone); // the singleton cannot have stopped: its PostStop waits for the gate
+        gate.Set();
+        await Eventually.Until(() => Task.FromResult((received.Any(m => m is SingletonHandOverDone), string.Join(", ", received))), "HandOverDone");
+        Assert.Equal("start@here stop@here", log.Analyse().History);
+
+        manager.Tell(new StringValue { Value = "late" });
+        await Eventually.Until(() => Task.FromResult((received.OfType<StringValue>().Any(v => v.Value == "late"), string.Join(", ", received))),
+            "a message sent to the manager after the hand-over reaches the successor");
+        Assert.Equal("start@here stop@here", log.Analyse().History); // and this node, still the oldest, did not start it again
     }
 
     [Fact]
