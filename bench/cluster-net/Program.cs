@@ -85,11 +85,12 @@ Console.WriteLine("| failure detection (5 nodes, defaults) | p50 (s) | p99 (s) |
 Console.WriteLine("| --- | --- | --- | --- |");
 Console.WriteLine($"| killed node marked unreachable | {P(detect, 0.5)} | {P(detect, 0.99)} | {detect.Count} |");
 
-// Traffic at rest: frames per node per second over 10 s of a converged cluster, plus the encoded sizes of the
-// gossip messages that make up most of it.
+// Traffic at rest: frames and bytes (length prefix included) per node per second over 10 s of a converged cluster,
+// which is gossip (status digests, full gossip when versions differ) plus heartbeats; and the encoded sizes of the
+// gossip messages.
 Console.WriteLine();
-Console.WriteLine("| nodes | frames sent / node / s at rest | gossip status bytes | full gossip bytes |");
-Console.WriteLine("| --- | --- | --- | --- |");
+Console.WriteLine("| nodes | frames sent / node / s at rest | bytes sent / node / s at rest | gossip status bytes | full gossip bytes |");
+Console.WriteLine("| --- | --- | --- | --- | --- |");
 foreach (var size in new[] { 3, 5, 10 })
 {
     var nodes = await Start(size);
@@ -98,13 +99,15 @@ foreach (var size in new[] { 3, 5, 10 })
     await Until(() => Formed(nodes, size), TimeSpan.FromSeconds(120));
     await Task.Delay(TimeSpan.FromSeconds(3)); // let the join traffic settle (a benchmark, not a test)
     var before = nodes.Sum(n => n.Transport.Metrics.FramesSent);
+    var bytesBefore = nodes.Sum(n => n.Transport.Metrics.BytesSent);
     await Task.Delay(TimeSpan.FromSeconds(10));
     var perNode = (nodes.Sum(n => n.Transport.Metrics.FramesSent) - before) / 10.0 / size;
+    var bytesPerNode = (nodes.Sum(n => n.Transport.Metrics.BytesSent) - bytesBefore) / 10.0 / size;
     var members = C(nodes[0]).State.Members;
     var gossip = Gossip.Create(members, new GossipOverview([.. members.Select(m => m.UniqueAddress)], Reachability.Empty));
     foreach (var m in members) gossip = gossip.Increment(m.UniqueAddress);
     var full = GossipCodec.Encode(gossip).CalculateSize();
     var digest = ClusterMessageCodec.Encode(new ClusterLb.Cluster.Protocol.GossipStatus(members.First().UniqueAddress, gossip.Version)).CalculateSize();
-    Console.WriteLine($"| {size} | {perNode:0.0} | {digest} | {full} |");
+    Console.WriteLine($"| {size} | {perNode:0.0} | {bytesPerNode:0} | {digest} | {full} |");
     await Stop(nodes);
 }

@@ -15,6 +15,10 @@ public sealed class RemoteMetrics
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> FramesSentCounter = Meter.CreateCounter<long>("clusterlb.remote.frames.sent");
     private static readonly Counter<long> FramesReceivedCounter = Meter.CreateCounter<long>("clusterlb.remote.frames.received");
+    private static readonly Counter<long> BytesSentCounter = Meter.CreateCounter<long>("clusterlb.remote.bytes.sent", unit: "By",
+        description: "Bytes of frames written to sockets, length prefix included.");
+    private static readonly Counter<long> BytesReceivedCounter = Meter.CreateCounter<long>("clusterlb.remote.bytes.received", unit: "By",
+        description: "Bytes of frames read from sockets, length prefix included.");
     private static readonly Counter<long> DroppedCounter = Meter.CreateCounter<long>("clusterlb.remote.messages.dropped",
         description: "Messages dropped, by reason (oversized, unserializable, queue-full, gated, quarantined, fault-injected, unknown-manifest, non-local-recipient).");
     private static readonly Counter<long> RejectedFramesCounter = Meter.CreateCounter<long>("clusterlb.remote.inbound.frames.rejected",
@@ -47,10 +51,10 @@ public sealed class RemoteMetrics
     /// <summary>Frames read from sockets (after the handshake).</summary>
     public long FramesReceived => Volatile.Read(ref _framesReceived);
 
-    /// <summary>Bytes of frames written to sockets, length prefixes included.</summary>
+    /// <summary>Bytes of frames written to sockets (length prefix included; handshake frames too).</summary>
     public long BytesSent => Volatile.Read(ref _bytesSent);
 
-    /// <summary>Bytes of frames read from sockets (after the handshake), length prefixes included.</summary>
+    /// <summary>Bytes of frames read from sockets (length prefix included; handshake frames too).</summary>
     public long BytesReceived => Volatile.Read(ref _bytesReceived);
 
     /// <summary>Outbound messages dropped because they exceeded <c>maximum-frame-size</c>.</summary>
@@ -92,14 +96,22 @@ public sealed class RemoteMetrics
         FramesSentCounter.Add(count, _node);
     }
 
-    internal void BytesWritten(long count) => Interlocked.Add(ref _bytesSent, count);
-
-    internal void BytesRead(long count) => Interlocked.Add(ref _bytesReceived, count);
-
     internal void FrameReceived()
     {
         Interlocked.Increment(ref _framesReceived);
         FramesReceivedCounter.Add(1, _node);
+    }
+
+    internal void BytesWritten(long count)
+    {
+        Interlocked.Add(ref _bytesSent, count);
+        BytesSentCounter.Add(count, _node);
+    }
+
+    internal void BytesRead(long count)
+    {
+        Interlocked.Add(ref _bytesReceived, count);
+        BytesReceivedCounter.Add(count, _node);
     }
 
     internal void Dropped(DropReason reason)

@@ -26,6 +26,7 @@ public sealed class RemoteTransport : IAsyncDisposable
     private readonly QuarantineRegistry _quarantine = new();
     private ConnectionListener? _listener;
     private int _state; // 0 new, 1 started, 2 stopped
+    private Lazy<Task>? _closing;
 
     /// <summary>Creates a transport; call <see cref="StartAsync"/> to bind.</summary>
     public RemoteTransport(RemoteSettings settings, IInboundMessageSink sink, MessageSerializer? serializer = null,
@@ -270,14 +271,20 @@ public sealed class RemoteTransport : IAsyncDisposable
     public AssociationState? GetAssociationState(NodeAddress address)
         => _associations.TryGetValue(address, out var a) ? new AssociationState(address, a.PeerUid, a.IsConnected, a.IsGated, a.UnackedSystemMessages) : null;
 
-    /// <summary>Stops listening, closes every connection and association.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops listening, closes every connection and association. Idempotent: every call (the owner's, and the one made
+    /// when the actor system terminates) completes when the one closing completes.
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _state, 2) == 2)
-        {
-            return;
-        }
+        var closing = new Lazy<Task>(CloseAsync);
+        var winner = Interlocked.CompareExchange(ref _closing, closing, null) ?? closing;
+        return new ValueTask(winner.Value);
+    }
 
+    private async Task CloseAsync()
+    {
+        Volatile.Write(ref _state, 2);
         foreach (var inbound in _inbound.Keys)
         {
             inbound.Close();

@@ -83,6 +83,9 @@ public class ClusterSettingsFromConfigTests
         Assert.Equal(d.SplitBrainResolver.StableAfter, s.SplitBrainResolver.StableAfter);
         Assert.Equal(d.FailureDetector.AcceptableHeartbeatPause, s.FailureDetector.AcceptableHeartbeatPause);
         Assert.Empty(s.SeedNodes);
+        Assert.Equal(new Tools.ClusterSingletonSettings(), Tools.ClusterSingletonSettings.FromConfig(config, s));
+        if (Environment.GetEnvironmentVariable("CLUSTER_SECRET") is null) Assert.Equal("", config.GetString("clusterlb.cluster.secret"));
+        Assert.False(config.GetBool(ClusterNode.AllowUnauthenticatedKey));
     }
 
     [Fact]

@@ -65,6 +65,7 @@ public partial class ReferenceConfTests
             ["down-all-when-unstable"] = "on",
             ["down-if-alone"] = "on",
             ["quorum-size"] = "undefined",
+            ["hand-over-retry-interval"] = Dur(new Tools.ClusterSingletonSettings().HandOverRetryInterval),
         };
         Assert.All(expected, kv => Assert.Equal(kv.Value, ValueOf(kv.Key)));
     }

@@ -234,6 +234,7 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
               health-check { path = "/health", interval = 100ms }
               services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend.Url}}" } ] } ]
               remote.hostname = "127.0.0.1"
+              remote.secret = "integration-test-secret"
               {{(cluster is null ? "" : $"cluster {{ {cluster} }}")}}
             }
             """);

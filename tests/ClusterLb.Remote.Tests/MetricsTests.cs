@@ -47,4 +47,45 @@ public sealed class MetricsTests
         Assert.Contains(measurements, m => m.Instrument == "clusterlb.remote.messages.dropped" && m.Value == 1
             && m.Reason == "oversized" && m.Node == a.Address.ToString());
     }
+
+    [Fact]
+    public async Task Bytes_sent_by_one_node_are_the_bytes_the_other_received_and_the_meter_exports_them()
+    {
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        var sentOnMeter = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RemoteMetrics.MeterName && instrument.Name == "clusterlb.remote.bytes.sent")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "node" && tag.Value as string == a.Address.ToString())
+                {
+                    Interlocked.Add(ref sentOnMeter, value);
+                }
+            }
+        });
+        listener.Start();
+        const int count = 50;
+        const int blob = 1000;
+
+        for (var i = 0; i < count; i++)
+        {
+            a.Tell(b, new Ping { Seq = i, Blob = ByteString.CopyFrom(new byte[blob]) });
+        }
+
+        await Eventually.True(() => b.Sink.User.Count == count, "every ping arrived");
+        await Eventually.True(() => a.Metrics.BytesSent == b.Metrics.BytesReceived && b.Metrics.BytesSent == a.Metrics.BytesReceived,
+            "each side counted what the other wrote");
+        Assert.True(a.Metrics.BytesSent > count * blob, $"{a.Metrics.BytesSent} bytes sent for {count} pings of {blob} bytes");
+        Assert.True(b.Metrics.BytesSent > 0, "the handshake answer is counted");
+        Assert.Equal(a.Metrics.BytesSent, Interlocked.Read(ref sentOnMeter));
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace ClusterLb.Cluster.Protocol;
 
 public sealed partial class ClusterCore
@@ -38,6 +40,14 @@ public sealed partial class ClusterCore
 
     private void ReceiveGossip(GossipEnvelope envelope)
     {
+        if (envelope.ReceivedTimestamp is { } arrived && _time.GetElapsedTime(arrived) is var waited && waited > _settings.GossipTimeToLive)
+        {
+            // Akka's gossip-time-to-live: a backlog of stale gossip would only delay the fresh state behind it.
+            ClusterMetrics.GossipReceived.Add(1, new KeyValuePair<string, object?>("outcome", "overdue"));
+            _log.LogDebug("Discarding gossip from {From}: it waited {Waited} here, longer than gossip-time-to-live {Ttl}",
+                envelope.From, waited, _settings.GossipTimeToLive);
+            return;
+        }
         var remote = envelope.Gossip;
         if (!envelope.To.Equals(Self)) return; // meant for another incarnation on this address
         if (remote.IsTombstoned(Self))

@@ -16,7 +16,14 @@ public sealed record Join(UniqueAddress Node, ImmutableSortedSet<string> Roles, 
 /// <summary>Reply to <see cref="Join"/>: the gossip that includes the joiner.</summary>
 public sealed record Welcome(UniqueAddress From, Gossip Gossip) : IClusterMessage;
 /// <summary>Full gossip state, addressed to one incarnation.</summary>
-public sealed record GossipEnvelope(UniqueAddress From, UniqueAddress To, Gossip Gossip) : IClusterMessage;
+public sealed record GossipEnvelope(UniqueAddress From, UniqueAddress To, Gossip Gossip) : IClusterMessage
+{
+    /// <summary>
+    /// When the envelope arrived at this node (a <see cref="TimeProvider"/> timestamp of the receiver's clock), or null
+    /// for one made locally. Gossip that waited here longer than <c>gossip-time-to-live</c> is discarded.
+    /// </summary>
+    public long? ReceivedTimestamp { get; init; }
+}
 /// <summary>Digest of the sender's gossip: only its version.</summary>
 public sealed record GossipStatus(UniqueAddress From, VectorClock Version) : IClusterMessage;
 /// <summary>An Exiting node finished its exit tasks; the leader may remove it.</summary>

@@ -34,7 +34,7 @@ public static class ClusterMessageCodec
         WireInitJoinNack m => new InitJoinNack(Node(m.From)),
         WireJoin m => new Protocol.Join(Node(m.Node), m.Roles.ToImmutableSortedSet(StringComparer.Ordinal), m.AppVersion),
         WireWelcome m => new Welcome(Node(m.From), GossipCodec.Decode(m.Gossip)),
-        WireGossipEnvelope m => new GossipEnvelope(Node(m.From), Node(m.To), GossipCodec.Decode(m.Gossip)),
+        WireGossipEnvelope m => new GossipEnvelope(Node(m.From), Node(m.To), GossipCodec.Decode(m.Gossip)) { ReceivedTimestamp = m.CreatedTimestamp },
         WireGossipStatus m => new GossipStatus(Node(m.From), StatusClock(m)),
         WireExitingConfirmed m => new ExitingConfirmed(Node(m.Node)),
         WireHeartbeat m => new Heartbeat(Node(m.From), m.SequenceNr, m.CreationTimeMs),

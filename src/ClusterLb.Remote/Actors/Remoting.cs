@@ -46,6 +46,9 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
 
     internal ILogger Logger { get; }
 
+    /// <summary>Completes once the transport is closed, which happens by itself when <see cref="System"/> terminates.</summary>
+    public Task TransportClosed { get; private set; } = Task.CompletedTask;
+
     /// <summary>
     /// Starts a node from its configuration: <c>clusterlb.remote.*</c> for the transport, the whole configuration for
     /// the actor system.
@@ -80,6 +83,10 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
         }
 
         var remoting = system.GetOrAddExtension(s => new Remoting(s, transport));
+        // Whoever terminates the system (CoordinatedShutdown after a leave or a downing, a test, the host), the
+        // listener and connections go with it: a stopped node must not keep accepting peers.
+        remoting.TransportClosed = system.WhenTerminated.ContinueWith(_ => transport.DisposeAsync().AsTask(), CancellationToken.None,
+            TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
         system.RegisterRemoteResolver(remoting);
         transport.Events += remoting.OnRemotingEvent;
         sink.Attach(remoting);
@@ -95,7 +102,7 @@ public sealed class Remoting : IAsyncDisposable, IActorRefResolver
     /// <summary>Quarantines a peer incarnation (see <see cref="RemoteTransport.Quarantine"/>); its watchers get Terminated.</summary>
     public bool Quarantine(NodeAddress address, long uid, string reason = "quarantined by request") => Transport.Quarantine(address, uid, reason);
 
-    /// <summary>Terminates the actor system, then closes the transport.</summary>
+    /// <summary>Terminates the actor system, then closes the transport (idempotent; safe after the system terminated).</summary>
     public async ValueTask DisposeAsync()
     {
         await System.Terminate().ConfigureAwait(false);

@@ -55,12 +55,11 @@ internal sealed class FramedConnection : IAsyncDisposable
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var before = buffer.Length;
             var status = FrameDecoder.TryDecode(ref buffer, _maximumFrameSize, out var frame, out var error);
             switch (status)
             {
                 case DecodeStatus.Frame:
-                    _metrics.BytesRead(before - buffer.Length);
+                    _metrics.BytesRead(result.Buffer.Length - buffer.Length);
                     _reader.AdvanceTo(buffer.Start);
                     if (_faults.IsBlocked(Remote, Local))
                     {

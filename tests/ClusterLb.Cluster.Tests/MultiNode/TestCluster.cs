@@ -7,18 +7,20 @@ namespace ClusterLb.Cluster.Tests.MultiNode;
 internal sealed class TestCluster : IAsyncDisposable
 {
     public TransportFaults Faults { get; } = new();
+    /// <summary>What every node logged (Information and above).</summary>
+    public CapturedLogs Logs { get; } = new();
     public List<TestNode> Nodes { get; } = [];
     public IReadOnlyList<Address> Seeds { get; private set; } = [];
 
     public IEnumerable<TestNode> Alive => Nodes.Where(n => !n.Killed);
 
     /// <summary>Starts <paramref name="count"/> nodes on OS-assigned ports; the first <paramref name="seedCount"/> are the seeds.</summary>
-    public static async Task<TestCluster> StartAsync(int count, int seedCount = 2)
+    public static async Task<TestCluster> StartAsync(int count, int seedCount = 2, string extra = "")
     {
         var c = new TestCluster();
         try
         {
-            for (var i = 0; i < count; i++) c.Nodes.Add(await TestNode.StartAsync(c.Faults));
+            for (var i = 0; i < count; i++) c.Nodes.Add(await TestNode.StartAsync(c.Faults, extra: extra, logs: c.Logs));
         }
         catch
         {
@@ -34,9 +36,9 @@ internal sealed class TestCluster : IAsyncDisposable
         foreach (var n in Nodes) n.Cluster.JoinSeedNodes(Seeds);
     }
 
-    public async Task<TestNode> AddNodeAsync(int port = 0, string secret = "test-secret")
+    public async Task<TestNode> AddNodeAsync(int port = 0, string secret = "test-secret", string extra = "")
     {
-        var n = await TestNode.StartAsync(Faults, port, secret);
+        var n = await TestNode.StartAsync(Faults, port, secret, extra, Logs);
         Nodes.Add(n);
         return n;
     }

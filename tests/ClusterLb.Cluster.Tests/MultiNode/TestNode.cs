@@ -47,15 +47,17 @@ internal sealed class TestNode : IAsyncDisposable
               expected-response-after = 500ms
             }
             split-brain-resolver { stable-after = 2s }
+            singleton.hand-over-retry-interval = 200ms
           }
         }
         {{extra}}
         """;
 
-    public static async Task<TestNode> StartAsync(TransportFaults faults, int port = 0, string secret = "test-secret", string extra = "")
+    public static async Task<TestNode> StartAsync(TransportFaults faults, int port = 0, string secret = "test-secret", string extra = "",
+        Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         var config = ConfigFactory.ParseString(Timings(port, secret, extra)).Resolve();
-        var remoting = await ClusterNode.StartAsync(config, new RemotingOptions { Faults = faults });
+        var remoting = await ClusterNode.StartAsync(config, new RemotingOptions { Faults = faults, LoggerFactory = logs });
         return new TestNode(remoting);
     }
 

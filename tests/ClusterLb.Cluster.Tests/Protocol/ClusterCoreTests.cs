@@ -91,6 +91,31 @@ public class ClusterCoreTests
     }
 
     [Fact]
+    public void Gossip_that_waited_here_longer_than_gossip_time_to_live_is_discarded_and_fresh_gossip_is_applied()
+    {
+        var a = Core("a", "a");
+        a.Start();
+        Advance(a, TimeSpan.FromSeconds(1.5));
+        var b = Core("b", "a");
+        var ack = a.Receive(b.Start().Messages.Single().Message).Messages.Single();
+        var welcome = a.Receive(b.Receive(ack.Message).Messages.Single().Message);
+        b.Receive(welcome.Messages.Single().Message);
+        a.Leave(Addr("a"));
+        Assert.Equal(MemberStatus.Leaving, a.State.LatestGossip.GetMember(Node("a"))!.Status);
+        var ttl = new ClusterSettings().GossipTimeToLive;
+
+        var stale = new GossipEnvelope(Node("a"), Node("b"), a.State.LatestGossip) { ReceivedTimestamp = _time.GetTimestamp() };
+        _time.Advance(ttl + TimeSpan.FromMilliseconds(1));
+        b.Receive(stale);
+        Assert.NotEqual(MemberStatus.Leaving, b.State.LatestGossip.GetMember(Node("a"))!.Status);
+
+        var fresh = stale with { ReceivedTimestamp = _time.GetTimestamp() };
+        _time.Advance(ttl);
+        b.Receive(fresh);
+        Assert.Equal(MemberStatus.Leaving, b.State.LatestGossip.GetMember(Node("a"))!.Status);
+    }
+
+    [Fact]
     public void Unknown_messages_are_rejected_clearly()
     {
         var a = Core("a", "a");

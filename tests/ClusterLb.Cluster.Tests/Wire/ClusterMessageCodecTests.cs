@@ -51,6 +51,16 @@ public class ClusterMessageCodecTests
     }
 
     [Fact]
+    public void A_received_gossip_envelope_carries_its_arrival_time_and_a_local_one_none()
+    {
+        var before = TimeProvider.System.GetTimestamp();
+        var back = RoundTrip<GossipEnvelope>(new GossipEnvelope(A, B, SampleGossip()));
+        Assert.NotNull(back.ReceivedTimestamp);
+        Assert.InRange(back.ReceivedTimestamp!.Value, before, TimeProvider.System.GetTimestamp());
+        Assert.Null(new GossipEnvelope(A, B, SampleGossip()).ReceivedTimestamp);
+    }
+
+    [Fact]
     public void Compact_gossip_names_each_node_once()
     {
         var wire = GossipCodec.Encode(SampleGossip());
