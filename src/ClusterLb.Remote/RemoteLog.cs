@@ -38,6 +38,9 @@ internal static partial class RemoteLog
     [LoggerMessage(10, LogLevel.Warning, "Association with {Peer} gated for {Duration} after {Failures} failed attempts; messages to it are dropped meanwhile")]
     public static partial void Gated(this ILogger logger, NodeAddress peer, TimeSpan duration, int failures);
 
+    [LoggerMessage(23, LogLevel.Information, "Gate to {Peer} opened early: the peer connected to this node")]
+    public static partial void GateOpened(this ILogger logger, NodeAddress peer);
+
     [LoggerMessage(11, LogLevel.Warning, "Quarantined {Peer}: {Reason}. Messages from and to this uid are dropped from now on")]
     public static partial void Quarantined(this ILogger logger, UniqueAddress peer, string reason);
 

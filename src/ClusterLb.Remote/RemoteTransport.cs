@@ -361,6 +361,15 @@ public sealed class RemoteTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>A peer handshook with us: our association to it, if gated, opens (Akka's classic remoting does the same).</summary>
+    internal void OnInboundAssociated(NodeAddress peer)
+    {
+        if (_associations.TryGetValue(peer, out var association))
+        {
+            association.OpenGate();
+        }
+    }
+
     internal InboundDelivery Delivery { get; private set; } = null!;
 
     internal void ReportRefusal(NodeAddress? peer, EndPoint? endPoint, HandshakeRefusedException refusal)

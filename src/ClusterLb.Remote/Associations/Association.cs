@@ -23,6 +23,7 @@ internal sealed class Association : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Timer _resendTimer;
     private readonly Action _onUserDequeued;
+    private readonly SemaphoreSlim _gateOpened = new(0);
     private int _userQueued;
     private long _gatedUntil;
     private long _peerUid;
@@ -105,6 +106,20 @@ internal sealed class Association : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The peer connected to us and proved who it is, so it is reachable again: lift the gate now rather than when it
+    /// expires. Otherwise a node restarted on the same address gets none of our replies (join acknowledgements
+    /// included) for the rest of the gate and may, as a first seed, form a second cluster meanwhile.
+    /// </summary>
+    public void OpenGate()
+    {
+        if (Interlocked.Exchange(ref _gatedUntil, 0) > Environment.TickCount64)
+        {
+            _logger.GateOpened(Remote);
+            _gateOpened.Release();
+        }
+    }
+
     /// <summary>Drops the current connection; the loop reconnects if work is pending.</summary>
     public void AbortConnection() => _current?.Cancel();
 
@@ -123,6 +138,7 @@ internal sealed class Association : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _gateOpened.Dispose();
     }
 
     private void EnsureStarted()
@@ -159,7 +175,8 @@ internal sealed class Association : IAsyncDisposable
                 var gateRemaining = Volatile.Read(ref _gatedUntil) - Environment.TickCount64;
                 if (gateRemaining > 0)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(gateRemaining), cancellationToken).ConfigureAwait(false);
+                    // OpenGate cuts the wait short; a stale release only costs one more pass through this check.
+                    await _gateOpened.WaitAsync(TimeSpan.FromMilliseconds(gateRemaining), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 

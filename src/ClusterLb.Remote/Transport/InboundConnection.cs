@@ -77,6 +77,7 @@ internal sealed class InboundConnection
 
             var peer = Peer.Value;
             _transport.OnPeerIdentified(peer);
+            _transport.OnInboundAssociated(peer.Address);
             _transport.Register(this);
             _logger.Associated(peer, "inbound");
             _transport.Raise(new AssociatedEvent(peer, Inbound: true));
