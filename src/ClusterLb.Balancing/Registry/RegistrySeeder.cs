@@ -32,18 +32,19 @@ internal static class RegistrySeeder
                 }
             }
         }
-        return await LoadAsync(replica, seeded.ToImmutable()).ConfigureAwait(false);
+        return await LoadAsync(replica, settings, seeded.ToImmutable()).ConfigureAwait(false);
     }
 
-    private static async Task<bool> IsAbsentAsync(RegistryReplica replica, string poolId, RegistrySettings settings)
+    private static async Task<bool> IsAbsentAsync(RegistryReplica replica, string poolId, RegistrySettings settings) =>
+        await ReadAsync(replica, RegistryKeys.Pool(poolId), settings).ConfigureAwait(false) is NotFound;
+
+    /// <summary>Reads at majority (merging what the others hold into this replica), or locally when they do not answer in time.</summary>
+    private static async Task<object> ReadAsync(RegistryReplica replica, IKey key, RegistrySettings settings)
     {
-        var key = RegistryKeys.Pool(poolId);
         var reply = await replica.Replicator.Ask<object>(new Get(key, new ReadMajority(settings.SeedReadTimeout)), settings.SeedReadTimeout + LocalTimeout).ConfigureAwait(false);
-        if (reply is GetFailure)
-        {
-            reply = await replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout).ConfigureAwait(false);
-        }
-        return reply is NotFound;
+        return reply is GetFailure
+            ? await replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout).ConfigureAwait(false)
+            : reply;
     }
 
     private static async Task SeedAsync(RegistryReplica replica, string service, PoolSettings pool)
@@ -78,30 +79,27 @@ internal static class RegistrySeeder
         }
     }
 
-    /// <summary>Reads the route table, every routed pool and the version from the local replica.</summary>
-    public static async Task<RegistryLoad> LoadAsync(RegistryReplica replica, ImmutableArray<string> seeded)
+    /// <summary>
+    /// Reads the route table, every routed pool and the version at majority (locally when the majority does not
+    /// answer), so a node joining a running cluster starts routing with the registry the others hold.
+    /// </summary>
+    private static async Task<RegistryLoad> LoadAsync(RegistryReplica replica, RegistrySettings settings, ImmutableArray<string> seeded)
     {
-        var routes = await GetAsync(replica, RegistryKeys.Pools).ConfigureAwait(false);
+        var routes = await ReadAsync(replica, RegistryKeys.Pools, settings).ConfigureAwait(false) is GetSuccess r ? r.Get(RegistryKeys.Pools) : null;
         var maps = ImmutableDictionary.CreateBuilder<string, LWWMap<string, string>>(StringComparer.Ordinal);
         foreach (var id in (routes?.Entries.Keys ?? []))
         {
-            if (await GetAsync(replica, RegistryKeys.Pool(id)).ConfigureAwait(false) is { } map)
+            var key = RegistryKeys.Pool(id);
+            if (await ReadAsync(replica, key, settings).ConfigureAwait(false) is GetSuccess pool)
             {
-                maps[id] = map;
+                maps[id] = pool.Get(key);
             }
         }
-        var version = await GetAsync(replica, RegistryKeys.Version).ConfigureAwait(false);
+        var version = await ReadAsync(replica, RegistryKeys.Version, settings).ConfigureAwait(false) is GetSuccess v ? v.Get(RegistryKeys.Version) : null;
         return new RegistryLoad(
             routes?.Entries.WithComparers(StringComparer.Ordinal) ?? ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
             maps.ToImmutable(),
             version?.Value ?? 0,
             seeded);
-    }
-
-    private static async Task<T?> GetAsync<T>(RegistryReplica replica, Key<T> key)
-        where T : class, IReplicatedData
-    {
-        var reply = await replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout).ConfigureAwait(false);
-        return reply is GetSuccess success ? success.Get(key) : null;
     }
 }
