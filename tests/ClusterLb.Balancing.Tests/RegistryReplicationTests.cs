@@ -85,6 +85,21 @@ public sealed class RegistryReplicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_that_cannot_reach_the_majority_at_start_seeds_from_its_local_replica()
+    {
+        var n1 = StartReplica("n1", TimeSpan.FromMilliseconds(300));
+        var n2 = StartReplica("n2", TimeSpan.FromMilliseconds(300));
+        Link(n1, n2);
+        Partition(n1, n2);
+
+        await StartBalancerAsync(n1);
+
+        Assert.Equal(["a", "b"], Hosts(n1));
+        var write = await n1.Admin.ApplyAsync(new UpdateHost("main", "a", 2), None);
+        Assert.Equal(("local", RegistryWriteStatus.Applied), (write.Consistency, write.Status));
+    }
+
+    [Fact]
     public async Task Concurrent_edits_on_both_sides_of_a_partition_apply_by_the_documented_rules()
     {
         var (n1, n2) = await StartPairAsync(writeTimeout: TimeSpan.FromMilliseconds(300));
