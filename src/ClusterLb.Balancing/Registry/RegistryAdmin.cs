@@ -110,17 +110,17 @@ public sealed class RegistryAdmin : IRegistryAdmin
 
     private Task<RegistryWriteResult> ApplyLockedAsync(RegistryCommand command, CancellationToken cancellation) => command switch
     {
-        CreatePool c => CreateAsync(c, cancellation),
+        CreatePool c => CreateAsync(c),
         DeletePool d => DeleteAsync(d, cancellation),
-        UpdatePool u => EditPoolAsync(u.PoolId, map => UpdatePoolEntry(u, map), cancellation),
-        AddHost a => EditPoolAsync(a.PoolId, map => AddHostEntry(a, map), cancellation),
-        UpdateHost u => EditPoolAsync(u.PoolId, map => EditHost(u.PoolId, u.HostId, map, h => h with { Weight = u.Weight }), cancellation),
-        SetHostState s => EditPoolAsync(s.PoolId, map => EditHost(s.PoolId, s.HostId, map, h => h with { State = s.State }), cancellation),
-        RemoveHost r => EditPoolAsync(r.PoolId, map => RemoveHostEntry(r, map), cancellation),
+        UpdatePool u => EditPoolAsync(u.PoolId, map => UpdatePoolEntry(u, map)),
+        AddHost a => EditPoolAsync(a.PoolId, map => AddHostEntry(a, map)),
+        UpdateHost u => EditPoolAsync(u.PoolId, map => EditHost(u.PoolId, u.HostId, map, h => h with { Weight = u.Weight })),
+        SetHostState s => EditPoolAsync(s.PoolId, map => EditHost(s.PoolId, s.HostId, map, h => h with { State = s.State })),
+        RemoveHost r => EditPoolAsync(r.PoolId, map => RemoveHostEntry(r, map)),
         _ => Task.FromResult(RegistryWriteResult.Invalid("command", $"unknown command {command.GetType().Name}")),
     };
 
-    private async Task<RegistryWriteResult> CreateAsync(CreatePool create, CancellationToken cancellation)
+    private async Task<RegistryWriteResult> CreateAsync(CreatePool create)
     {
         var key = RegistryKeys.Pool(create.Id);
         var entry = RegistryCodec.EncodePool(create.Service, create.Method, create.Priority);
@@ -136,7 +136,7 @@ public sealed class RegistryAdmin : IRegistryAdmin
                 map = map.Remove(_replica.Self, host);
             }
             return map.SetItem(_replica.Self, RegistryKeys.PoolEntry, entry);
-        }, cancellation).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         if (written.Deleted)
         {
             return RegistryWriteResult.Conflict("id", $"pool '{create.Id}' was deleted; the id of a deleted pool is not reused, choose another");
@@ -145,9 +145,9 @@ public sealed class RegistryAdmin : IRegistryAdmin
         {
             return refusal;
         }
-        var route = await WriteAsync(RegistryKeys.Pools, LWWMap<string, string>.Empty, t => t.SetItem(_replica.Self, create.Id, create.Service), cancellation).ConfigureAwait(false);
-        var counted = await CountAsync(cancellation).ConfigureAwait(false);
-        return await AppliedAsync(create.Id, [written, route, counted], cancellation).ConfigureAwait(false);
+        var route = await WriteAsync(RegistryKeys.Pools, LWWMap<string, string>.Empty, t => t.SetItem(_replica.Self, create.Id, create.Service)).ConfigureAwait(false);
+        var counted = await CountAsync().ConfigureAwait(false);
+        return await AppliedAsync(create.Id, [written, route, counted]).ConfigureAwait(false);
     }
 
     private async Task<RegistryWriteResult> DeleteAsync(DeletePool delete, CancellationToken cancellation)
@@ -158,8 +158,8 @@ public sealed class RegistryAdmin : IRegistryAdmin
             return RegistryWriteResult.NotFound($"no pool '{delete.PoolId}'");
         }
         // Out of the route table first: routers drop the pool as soon as either write reaches them.
-        var route = await WriteAsync(RegistryKeys.Pools, LWWMap<string, string>.Empty, t => t.Remove(_replica.Self, delete.PoolId), cancellation).ConfigureAwait(false);
-        var reply = await AskReplicatorAsync(new Delete(RegistryKeys.Pool(delete.PoolId), Majority()), cancellation).ConfigureAwait(false);
+        var route = await WriteAsync(RegistryKeys.Pools, LWWMap<string, string>.Empty, t => t.Remove(_replica.Self, delete.PoolId)).ConfigureAwait(false);
+        var reply = await AskReplicatorAsync(new Delete(RegistryKeys.Pool(delete.PoolId), Majority())).ConfigureAwait(false);
         var deleted = reply switch
         {
             DeleteSuccess s => Written.Reached(s.Reached),
@@ -167,12 +167,12 @@ public sealed class RegistryAdmin : IRegistryAdmin
             DataDeleted => Written.Reached(ConsistencyReached.Majority),
             _ => throw new InvalidOperationException($"unexpected replicator reply {reply.GetType().Name}"),
         };
-        var counted = await CountAsync(cancellation).ConfigureAwait(false);
+        var counted = await CountAsync().ConfigureAwait(false);
         var (consistency, reason) = Summarize([route, deleted, counted]);
         return new RegistryWriteResult(RegistryWriteStatus.Applied, consistency, null, reason, null);
     }
 
-    private async Task<RegistryWriteResult> EditPoolAsync(string poolId, Func<LWWMap<string, string>, LWWMap<string, string>> modify, CancellationToken cancellation)
+    private async Task<RegistryWriteResult> EditPoolAsync(string poolId, Func<LWWMap<string, string>, LWWMap<string, string>> modify)
     {
         if (!RegistryValidator.IsValidId(poolId))
         {
@@ -185,7 +185,7 @@ public sealed class RegistryAdmin : IRegistryAdmin
                 throw new RegistryRefusal(RegistryWriteResult.NotFound($"no pool '{poolId}'"));
             }
             return modify(map);
-        }, cancellation).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         if (written.Deleted)
         {
             return RegistryWriteResult.NotFound($"no pool '{poolId}'");
@@ -194,8 +194,8 @@ public sealed class RegistryAdmin : IRegistryAdmin
         {
             return refusal;
         }
-        var counted = await CountAsync(cancellation).ConfigureAwait(false);
-        return await AppliedAsync(poolId, [written, counted], cancellation).ConfigureAwait(false);
+        var counted = await CountAsync().ConfigureAwait(false);
+        return await AppliedAsync(poolId, [written, counted]).ConfigureAwait(false);
     }
 
     private LWWMap<string, string> UpdatePoolEntry(UpdatePool update, LWWMap<string, string> map)
@@ -233,13 +233,13 @@ public sealed class RegistryAdmin : IRegistryAdmin
         return map.Remove(_replica.Self, remove.HostId);
     }
 
-    private Task<Written> CountAsync(CancellationToken cancellation) =>
-        WriteAsync(RegistryKeys.Version, GCounter.Empty, c => c.Increment(_replica.Self), cancellation);
+    private Task<Written> CountAsync() =>
+        WriteAsync(RegistryKeys.Version, GCounter.Empty, c => c.Increment(_replica.Self));
 
-    private async Task<RegistryWriteResult> AppliedAsync(string poolId, IReadOnlyList<Written> writes, CancellationToken cancellation)
+    private async Task<RegistryWriteResult> AppliedAsync(string poolId, IReadOnlyList<Written> writes)
     {
         var (consistency, reason) = Summarize(writes);
-        var (spec, _) = await ReadPoolAsync(poolId, cancellation).ConfigureAwait(false);
+        var (spec, _) = await ReadPoolAsync(poolId, CancellationToken.None).ConfigureAwait(false);
         return new RegistryWriteResult(RegistryWriteStatus.Applied, consistency, null, reason, spec);
     }
 
@@ -255,10 +255,10 @@ public sealed class RegistryAdmin : IRegistryAdmin
 
     private WriteMajority Majority() => new(_settings.WriteTimeout);
 
-    private async Task<Written> WriteAsync<T>(Key<T> key, T initial, Func<T, T> modify, CancellationToken cancellation)
+    private async Task<Written> WriteAsync<T>(Key<T> key, T initial, Func<T, T> modify)
         where T : IReplicatedData
     {
-        var reply = await AskReplicatorAsync(Update.Create(key, initial, Majority(), modify), cancellation).ConfigureAwait(false);
+        var reply = await AskReplicatorAsync(Update.Create(key, initial, Majority(), modify)).ConfigureAwait(false);
         return reply switch
         {
             UpdateSuccess s => Written.Reached(s.Reached),
@@ -270,9 +270,11 @@ public sealed class RegistryAdmin : IRegistryAdmin
         };
     }
 
-    private Task<object> AskReplicatorAsync(object message, CancellationToken cancellation) =>
-        // The replicator answers a timed-out write itself after WriteTimeout; the margin covers a busy mailbox.
-        _replica.Replicator.Ask<object>(message, _settings.WriteTimeout + LocalTimeout, cancellation);
+    // Writes are not cancellable: once the replicator has a write it applies it whether or not anyone waits, so a
+    // command always runs all its steps (a cancelled caller never leaves half a pool). The replicator answers a
+    // timed-out write itself after WriteTimeout; the margin covers a busy mailbox.
+    private Task<object> AskReplicatorAsync(object message) =>
+        _replica.Replicator.Ask<object>(message, _settings.WriteTimeout + LocalTimeout);
 
     private async Task<T?> GetLocalAsync<T>(Key<T> key, CancellationToken cancellation)
         where T : class, IReplicatedData
