@@ -22,7 +22,7 @@ using var probes = new HttpMessageInvoker(new AlwaysHealthy());
 
 var n1 = await Node.StartAsync("n1", config, probes);
 var single = await Measure(n1, n1, changes);
-var n2 = Node.Replica("n2");
+var n2 = Node.Create("n2");
 n1.Join(n2);
 await n2.StartBalancerAsync(config, probes);
 var pair = await Measure(n1, n2, changes);
@@ -88,7 +88,7 @@ internal sealed class Node(string name, ActorSystem system, RegistryReplica repl
 
     public IReadOnlyDictionary<string, RouteHandle> Handles { get; private set; } = null!;
 
-    public static Node Replica(string name)
+    public static Node Create(string name)
     {
         var system = ActorSystem.Create(name);
         var id = new ReplicaId($"clb://{name}@127.0.0.1:1", 1);
@@ -98,7 +98,7 @@ internal sealed class Node(string name, ActorSystem system, RegistryReplica repl
 
     public static async Task<Node> StartAsync(string name, BalancingSettings config, HttpMessageInvoker probes)
     {
-        var node = Replica(name);
+        var node = Create(name);
         await node.StartBalancerAsync(config, probes);
         return node;
     }
