@@ -154,4 +154,24 @@ public sealed class RegistryModelTests
         Assert.Equal(("/svc", 4, 9), (web.RuntimeHealthCheck.Path, web.RuntimeHealthCheck.Rise, web.RuntimePassive.Fall));
         Assert.Equal("/pool", web.Pools.Single().HealthCheck.Path);
     }
+
+    [Fact]
+    public void Bad_checks_for_runtime_pools_are_refused_once_even_when_every_configured_pool_overrides_them()
+    {
+        var ex = Assert.Throws<SettingsException>(() => BalancingConfigReader.Read(ConfigFactory.ParseString("""
+            clusterlb.services.web {
+              health-check.rise = 0
+              pools = [{ id = main, health-check.rise = 2, hosts = ["http://127.0.0.1:1"] }]
+            }
+            """).Resolve()));
+        Assert.Equal(["clusterlb.services.web.health-check.rise: must be at least 1 (was 0)."], ex.Errors.Select(e => e[e.IndexOf("clusterlb.", StringComparison.Ordinal)..]));
+
+        var inherited = Assert.Throws<SettingsException>(() => BalancingConfigReader.Read(ConfigFactory.ParseString("""
+            clusterlb.services.web {
+              health-check.rise = 0
+              pools = [{ id = main, hosts = ["http://127.0.0.1:1"] }]
+            }
+            """).Resolve()));
+        Assert.Contains("clusterlb.services.web.pools[0].health-check.rise", Assert.Single(inherited.Errors));
+    }
 }
