@@ -123,6 +123,14 @@ public sealed class RegistryModelTests
     }
 
     [Fact]
+    public void The_shipped_reference_conf_holds_the_registry_defaults()
+    {
+        var reference = ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")).Resolve();
+        Assert.True(reference.HasPath(RegistrySettings.ConfigPath));
+        Assert.Equal(new RegistrySettings(), RegistrySettings.FromConfig(reference));
+    }
+
+    [Fact]
     public void Pool_ids_must_be_unique_across_services_and_the_error_names_both_places()
     {
         var ex = Assert.Throws<SettingsException>(() => BalancingConfigReader.Read(ConfigFactory.ParseString("""
