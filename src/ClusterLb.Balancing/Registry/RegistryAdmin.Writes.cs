@@ -52,6 +52,7 @@ public sealed partial class RegistryAdmin
             DeleteSuccess s => Written.Reached(s.Reached),
             DeleteTimeout t => Written.TimedOut(t.Acknowledged, t.Required),
             DataDeleted => Written.Reached(ConsistencyReached.Majority),
+            StoreFailure => Written.NotStored(),
             _ => throw new InvalidOperationException($"unexpected replicator reply {reply.GetType().Name}"),
         };
         var counted = await CountAsync().ConfigureAwait(false);
@@ -132,6 +133,10 @@ public sealed partial class RegistryAdmin
 
     private (string Consistency, string Reason) Summarize(IReadOnlyList<Written> writes)
     {
+        if (writes.Any(w => w.StoreFailed))
+        {
+            return ("local", "applied and spreading to the other nodes, but this node's durable store failed to keep it (log event 6007); this node loses it if it restarts before a peer gives it back");
+        }
         var shortfall = writes.FirstOrDefault(w => w.Reach != ConsistencyReached.Majority && w.Reach != ConsistencyReached.All);
         if (shortfall is null)
         {
@@ -150,6 +155,7 @@ public sealed partial class RegistryAdmin
         {
             UpdateSuccess s => Written.Reached(s.Reached),
             UpdateTimeout t => Written.TimedOut(t.Acknowledged, t.Required),
+            StoreFailure => Written.NotStored(),
             ModifyFailure { Cause: RegistryRefusal r } => new Written(ConsistencyReached.Local, 0, 0, r.Result, false),
             ModifyFailure f => throw new InvalidOperationException($"registry write of {key.Id} failed: {f.ErrorMessage}", f.Cause),
             DataDeleted => new Written(ConsistencyReached.Local, 0, 0, null, true),
@@ -168,5 +174,10 @@ public sealed partial class RegistryAdmin
         public static Written Reached(ConsistencyReached reached) => new(reached, 0, 0, null, false);
 
         public static Written TimedOut(int acknowledged, int required) => new(ConsistencyReached.Local, acknowledged, required, null, false);
+
+        /// <summary>Applied in memory (and spreading) but this node's durable store failed to keep it.</summary>
+        public static Written NotStored() => new(ConsistencyReached.Local, 1, 0, null, false) { StoreFailed = true };
+
+        public bool StoreFailed { get; init; }
     }
 }
