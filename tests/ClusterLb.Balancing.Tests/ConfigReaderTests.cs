@@ -52,8 +52,18 @@ public class ConfigReaderTests
             ]
             """);
         var pools = settings.Services[0].Pools;
-        Assert.Equal(["first", "primary"], pools.Select(p => p.Id));
+        Assert.Equal(["first", "s"], pools.Select(p => p.Id));
         Assert.Equal("host-1", pools[0].Hosts[0].Id);
+    }
+
+    [Fact]
+    public void Services_without_pool_ids_get_ids_unique_across_services()
+    {
+        var settings = ReadString("""
+            clusterlb.services.api.pools = [{ hosts = ["http://127.0.0.1:1"] }, { hosts = ["http://127.0.0.1:2"] }]
+            clusterlb.services.web.pools = [{ hosts = ["http://127.0.0.1:3"] }]
+            """);
+        Assert.Equal(["api", "api-2", "web"], settings.Services.SelectMany(s => s.Pools).Select(p => p.Id).Order());
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public static class BalancingConfigReader
         {
             var poolAt = $"{at}.pools[{i}]";
             origins[poolAt] = poolConfigs[i].Root.Origin;
-            var pool = Guard(errors, poolAt, () => ReadPool(poolConfigs[i], i, serviceChecks, poolAt, origins));
+            var pool = Guard(errors, poolAt, () => ReadPool(poolConfigs[i], i, name, serviceChecks, poolAt, origins));
             if (pool is not null)
             {
                 pools.Add(pool);
@@ -88,9 +88,10 @@ public static class BalancingConfigReader
         };
     }
 
-    private static PoolSettings ReadPool(Config pool, int index, Config inheritedChecks, string at, Dictionary<string, HoconOrigin> origins)
+    private static PoolSettings ReadPool(Config pool, int index, string service, Config inheritedChecks, string at, Dictionary<string, HoconOrigin> origins)
     {
-        var id = pool.GetString("id", index == 0 ? "primary" : $"pool-{index + 1}");
+        // Default ids derive from the service name, so services that leave ids out never collide in the registry.
+        var id = pool.GetString("id", index == 0 ? service : $"{service}-{index + 1}");
         var method = BalancingMethodNames.Parse(pool.GetString("method", "round-robin"));
         var priority = pool.GetInt("priority", index);
         var checks = pool.GetConfig("health-check", Config.Empty).WithFallback(inheritedChecks);
