@@ -54,6 +54,24 @@ public sealed partial class DemoProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Demo_with_no_nodes_serves_the_three_backends_until_sigterm()
+    {
+        using var demo = ClusterLbProcess.Start("demo-0", output, null, "demo", "--nodes", "0", "--backend-port", "0");
+        await demo.WaitForLineAsync(PressCtrlC(), TimeSpan.FromSeconds(120));
+        var backends = BackendLine().Matches(demo.Log).Select(m => (Name: m.Groups[1].Value, Url: new Uri(m.Groups[2].Value))).ToArray();
+        Assert.Equal(["demo-1", "demo-2", "demo-3"], backends.Select(b => b.Name));
+        Assert.Empty(NodeLine().Matches(demo.Log));
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var (name, url) in backends)
+        {
+            Assert.StartsWith($"Hello from {name} ", await client.GetStringAsync(new Uri(url, "hello")));
+        }
+
+        await demo.TerminateAsync();
+        Assert.Equal(0, await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
     public async Task Demo_rejects_a_node_count_out_of_range_with_exit_2()
     {
         using var demo = ClusterLbProcess.Start("demo-bad", output, null, "demo", "--nodes", "12");
@@ -66,6 +84,9 @@ public sealed partial class DemoProcessTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"node \d:\s+proxy (http://\S+/)\s+admin (http://\S+/)(?:\s+cluster (clb://\S+))?")]
     private static partial Regex NodeLine();
+
+    [GeneratedRegex(@"backend:\s+(demo-\d) at (http://\S+)")]
+    private static partial Regex BackendLine();
 
     [GeneratedRegex("Node stopped")]
     private static partial Regex NodeStopped();

@@ -68,13 +68,13 @@ internal static class DemoCommand
             {
                 Console.WriteLine($"Forming a cluster of {demo.Nodes.Count} nodes...");
                 var up = demo.WhenClusterUp();
-                var first = await Task.WhenAny(up, demo.WhenTerminated, Task.Delay(FormTimeout)).ConfigureAwait(false);
-                if (first != up && !demo.WhenTerminated.IsCompleted)
+                var first = await Task.WhenAny(up, signals.Stopped, Task.Delay(FormTimeout)).ConfigureAwait(false);
+                if (first != up && !signals.Stopped.IsCompleted)
                 {
                     Console.WriteLine($"The cluster has not formed after {FormTimeout.TotalSeconds:0} s; the nodes keep trying (see the log above).");
                 }
             }
-            if (!demo.WhenTerminated.IsCompleted)
+            if (!signals.Stopped.IsCompleted)
             {
                 Print(demo);
                 await signals.Stopped.ConfigureAwait(false);
