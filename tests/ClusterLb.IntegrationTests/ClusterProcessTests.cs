@@ -56,6 +56,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : IAsy
         Assert.Contains(view.GetProperty("leader").GetString(), cluster.Seeds);
         Assert.Equal(3, view.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("uid").GetInt64()).Distinct().Count());
         Assert.Empty(view.GetProperty("unreachable").EnumerateArray());
+        Assert.Equal(1, cluster.Nodes.Sum(n => n!.CountLines(FormingNewCluster())));
         for (var i = 0; i < 3; i++)
         {
             var own = (await cluster.StatusAsync(i))!.Value;
@@ -63,6 +64,19 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : IAsy
             using var proxy = new HttpClient { BaseAddress = cluster.ProxyUrls[i], Timeout = TimeSpan.FromSeconds(10) };
             Assert.Equal("b1", await proxy.GetStringAsync("/"));
         }
+    }
+
+    [Fact]
+    public async Task Five_processes_form_one_cluster_with_one_leader()
+    {
+        var cluster = Track(new ProcessCluster(output, 5, _backend.Url));
+        await cluster.StartAllAsync();
+
+        var view = await cluster.WaitForAgreementAsync([0, 1, 2, 3, 4], FormDeadline * 2);
+
+        Assert.Contains(view.GetProperty("leader").GetString(), cluster.Seeds);
+        Assert.Equal(5, view.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("uid").GetInt64()).Distinct().Count());
+        Assert.Equal(1, cluster.Nodes.Sum(n => n!.CountLines(FormingNewCluster())));
     }
 
     [Fact]
@@ -92,7 +106,11 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : IAsy
     [Fact]
     public async Task The_first_seed_killed_and_restarted_rejoins_the_running_cluster()
     {
-        var cluster = Track(new ProcessCluster(output, 3, _backend.Url, QuickDowning));
+        // The survivors gate the dead seed's address after failed reconnects and drop what they send there, the
+        // InitJoinAck to its new incarnation included (seen: the restarted seed formed a second cluster when its
+        // seed-node-timeout ran out inside the 5 s default gate). A gate shorter than seed-node-timeout (3 s
+        // here) lets an answer through in time; see the report on the remoting gate.
+        var cluster = Track(new ProcessCluster(output, 3, _backend.Url, QuickDowning, remoteExtra: "retry-gate-closed-for = 1s"));
         await cluster.StartAllAsync();
         var before = await cluster.WaitForAgreementAsync([0, 1, 2], FormDeadline);
         var first = cluster.Seeds[0];
