@@ -1,52 +1,158 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using ClusterLb.Node.Demo;
 using ClusterLb.Node.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterLb.Node.Commands;
 
-/// <summary><c>clusterlb demo</c>: three demo backends and one node in front, for a first look.</summary>
+/// <summary><c>clusterlb demo</c>: three demo backends and a three-node cluster in front, for a first look.</summary>
 internal static class DemoCommand
 {
+    /// <summary>How long the demo waits for its cluster to form before it says so and runs on anyway.</summary>
+    private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
+
     public static Command Create()
     {
-        var port = new Option<int>("--port") { Description = "Proxy port (0 = any free port).", DefaultValueFactory = _ => 8080 };
-        var adminPort = new Option<int>("--admin-port") { Description = "Status port (0 = any free port).", DefaultValueFactory = _ => 8081 };
+        var defaults = new DemoOptions();
+        var nodes = new Option<int>("--nodes") { Description = $"Load balancer nodes: 3 = a cluster of three, 1 = one node without a cluster, 0 = only the backends (on ports {DemoOptions.WalkThroughBackendPort}-{DemoOptions.WalkThroughBackendPort + DemoOptions.BackendCount - 1} unless --backend-port says otherwise).", DefaultValueFactory = _ => defaults.Nodes };
+        var port = new Option<int>("--port") { Description = "First node's proxy port; node N gets port + 100 (N-1). 0 = any free port.", DefaultValueFactory = _ => defaults.ProxyPort };
+        var adminPort = new Option<int>("--admin-port") { Description = "First node's admin port; node N gets port + 100 (N-1). 0 = any free port.", DefaultValueFactory = _ => defaults.AdminPort };
+        var clusterPort = new Option<int>("--cluster-port") { Description = "First node's cluster port; node N gets port + N-1. 0 = any free port.", DefaultValueFactory = _ => defaults.ClusterPort };
+        var backendPort = new Option<int?>("--backend-port") { Description = "First backend's port; backend N gets port + N-1. Default: any free port, or 9001 with --nodes 0." };
         var logFormat = LogOptions.Format();
-        var command = new Command("demo", "Start three demo backends on loopback and a load balancer in front of them.") { port, adminPort, logFormat };
-        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(port), parse.GetValue(adminPort), parse.GetValue(logFormat)!));
+        var command = new Command("demo", "Start three demo backends on loopback and a three-node load balancer cluster in front of them.")
+        {
+            nodes, port, adminPort, clusterPort, backendPort, logFormat,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var count = parse.GetValue(nodes);
+            var options = new DemoOptions(
+                count, parse.GetValue(port), parse.GetValue(adminPort), parse.GetValue(clusterPort),
+                parse.GetValue(backendPort) ?? (count == 0 ? DemoOptions.WalkThroughBackendPort : 0));
+            return RunAsync(options, parse.GetValue(logFormat)!);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, int adminPort, string logFormat)
+    private static async Task<int> RunAsync(DemoOptions options, string logFormat)
     {
+        if (options.Validate() is { } invalid)
+        {
+            await Console.Error.WriteLineAsync($"clusterlb demo: {invalid}").ConfigureAwait(false);
+            return 2;
+        }
         using var loggerFactory = NodeLogging.Create(logFormat, LogLevel.Information);
         DemoEnvironment demo;
         try
         {
-            demo = await DemoEnvironment.StartAsync(port, adminPort, loggerFactory).ConfigureAwait(false);
+            demo = await DemoEnvironment.StartAsync(options, loggerFactory).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
-            await Console.Error.WriteLineAsync($"clusterlb demo: cannot listen ({ex.Message}); try --port 0 --admin-port 0").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"clusterlb demo: cannot listen ({ex.Message}); try --port 0 --admin-port 0 --cluster-port 0").ConfigureAwait(false);
+            return 1;
+        }
+        catch (NodeStartException ex)
+        {
+            await Console.Error.WriteLineAsync($"clusterlb demo: {ex.Message}; try --port 0 --admin-port 0 --cluster-port 0").ConfigureAwait(false);
             return 1;
         }
 
         await using (demo.ConfigureAwait(false))
         {
-            using var signals = demo.Node.System.CoordinatedShutdown.RunOnProcessExit();
-            Console.WriteLine();
-            Console.WriteLine("ClusterLb demo is running.");
-            Console.WriteLine($"  proxy:    {demo.Node.ProxyUrl}     try: curl {demo.Node.ProxyUrl}hello (a few times)");
-            Console.WriteLine($"  status:   {demo.Node.AdminUrl}status");
-            foreach (var backend in demo.Backends)
+            // Every node runs its own CoordinatedShutdown on SIGTERM/Ctrl-C; the demo ends when all have stopped.
+            using var signals = new Signals(demo);
+            if (demo.Clustered)
             {
-                Console.WriteLine($"  backend:  {backend.Name} at {backend.Url}");
+                Console.WriteLine($"Forming a cluster of {demo.Nodes.Count} nodes...");
+                var up = demo.WhenClusterUp();
+                var first = await Task.WhenAny(up, signals.Stopped, Task.Delay(FormTimeout)).ConfigureAwait(false);
+                if (first != up && !signals.Stopped.IsCompleted)
+                {
+                    Console.WriteLine($"The cluster has not formed after {FormTimeout.TotalSeconds:0} s; the nodes keep trying (see the log above).");
+                }
             }
-            Console.WriteLine("Press Ctrl-C to stop.");
-            Console.WriteLine();
-            await demo.Node.System.WhenTerminated.ConfigureAwait(false);
+            if (!signals.Stopped.IsCompleted)
+            {
+                Print(demo);
+                await signals.Stopped.ConfigureAwait(false);
+            }
         }
         return 0;
+    }
+
+    private static void Print(DemoEnvironment demo)
+    {
+        Console.WriteLine();
+        Console.WriteLine(demo.Nodes.Count switch
+        {
+            0 => "ClusterLb demo backends are running.",
+            1 => "ClusterLb demo is running: one node.",
+            var n => $"ClusterLb demo is running: a cluster of {n} nodes.",
+        });
+        for (var i = 0; i < demo.Nodes.Count; i++)
+        {
+            var node = demo.Nodes[i];
+            var cluster = demo.Clustered ? $"  cluster {demo.Seeds[i]}" : "";
+            Console.WriteLine($"  node {i + 1}:   proxy {node.ProxyUrl}  admin {node.AdminUrl}{cluster}");
+        }
+        foreach (var backend in demo.Backends)
+        {
+            Console.WriteLine($"  backend:  {backend.Name} at {backend.Url}");
+        }
+        if (demo.Nodes.Count > 0)
+        {
+            var first = demo.Node;
+            Console.WriteLine($"Try:  curl {first.ProxyUrl}hello       (a few times; every node's proxy routes the same way)");
+            Console.WriteLine($"      curl {first.AdminUrl}status");
+        }
+        if (demo.Clustered)
+        {
+            Console.WriteLine($"      curl {demo.Node.AdminUrl}cluster/status");
+            Console.WriteLine($"      clusterlb status --admin {demo.Node.AdminUrl}");
+            var leaving = demo.Nodes[^1];
+            Console.WriteLine($"      curl -X POST -H 'Authorization: Bearer {DemoEnvironment.AdminToken}' {leaving.AdminUrl}cluster/leave   (node {demo.Nodes.Count} leaves)");
+            foreach (var state in demo.ClusterStates().Take(1))
+            {
+                Console.WriteLine($"Members: {string.Join(", ", state.Members.Select(m => $"{m.Address} {m.Status}"))}");
+            }
+        }
+        Console.WriteLine("Press Ctrl-C to stop.");
+        Console.WriteLine();
+    }
+
+    /// <summary>SIGTERM/Ctrl-C handling: each node's CoordinatedShutdown, or for the backends alone, a signal of our own.</summary>
+    private sealed class Signals : IDisposable
+    {
+        private readonly List<IDisposable> _registrations = [];
+        private readonly TaskCompletionSource _signalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Signals(DemoEnvironment demo)
+        {
+            if (demo.Nodes.Count == 0)
+            {
+                _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+                _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+                Stopped = _signalled.Task;
+            }
+            else
+            {
+                _registrations.AddRange(demo.Nodes.Select(n => n.System.CoordinatedShutdown.RunOnProcessExit()));
+                Stopped = demo.WhenTerminated;
+            }
+        }
+
+        /// <summary>Completes when the demo should end.</summary>
+        public Task Stopped { get; }
+
+        private void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            _signalled.TrySetResult();
+        }
+
+        public void Dispose() => _registrations.ForEach(r => r.Dispose());
     }
 }

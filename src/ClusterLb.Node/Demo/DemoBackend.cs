@@ -25,13 +25,13 @@ public sealed class DemoBackend : IAsyncDisposable
     /// <summary>Where it listens (loopback, OS-chosen port).</summary>
     public Uri Url { get; }
 
-    /// <summary>Starts a backend on a loopback port chosen by the OS.</summary>
-    public static async Task<DemoBackend> StartAsync(string name)
+    /// <summary>Starts a backend on loopback <paramref name="port"/> (0 = a port chosen by the OS).</summary>
+    public static async Task<DemoBackend> StartAsync(string name, int port = 0)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = name });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         ListenOptions? bound = null;
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
         {
             o.Protocols = HttpProtocols.Http1;
             bound = o;
