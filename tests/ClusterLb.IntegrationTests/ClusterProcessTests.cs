@@ -110,7 +110,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : IAsy
         // InitJoinAck to its new incarnation included (seen: the restarted seed formed a second cluster when its
         // seed-node-timeout ran out inside the 5 s default gate). A gate shorter than seed-node-timeout (3 s
         // here) lets an answer through in time; see the report on the remoting gate.
-        var cluster = Track(new ProcessCluster(output, 3, _backend.Url, QuickDowning, remoteExtra: "retry-gate-closed-for = 1s"));
+        var cluster = Track(new ProcessCluster(output, 3, _backend.Url, QuickDowning));
         await cluster.StartAllAsync();
         var before = await cluster.WaitForAgreementAsync([0, 1, 2], FormDeadline);
         var first = cluster.Seeds[0];

@@ -25,7 +25,7 @@ internal static class DemoNodeConfig
                 seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
                 secret = {{Quote(secret)}}
               }
-              remote { hostname = "127.0.0.1", secret = {{Quote(secret)}} }
+              remote { hostname = "127.0.0.1" }
               health-check { path = "/health", interval = 1s }
               services.demo.pools = [
                 {

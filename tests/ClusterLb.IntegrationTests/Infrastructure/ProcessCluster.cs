@@ -19,20 +19,17 @@ internal sealed partial class ProcessCluster : IDisposable
     private readonly TempDirectory _directory = TempDirectory.Create();
     private readonly Uri _backend;
     private readonly string _extra;
-    private readonly string _remoteExtra;
     private readonly List<ClusterLbProcess> _started = [];
     private readonly int[] _incarnations;
 
     /// <param name="size">Nodes (all of them seeds, in order).</param>
     /// <param name="backend">The backend every node routes to.</param>
     /// <param name="extra">More HOCON inside <c>clusterlb.cluster { }</c>, e.g. a split-brain stable-after.</param>
-    /// <param name="remoteExtra">More HOCON inside <c>clusterlb.remote { }</c>.</param>
-    public ProcessCluster(ITestOutputHelper output, int size, Uri backend, string extra = "", string remoteExtra = "")
+    public ProcessCluster(ITestOutputHelper output, int size, Uri backend, string extra = "")
     {
         _output = output;
         _backend = backend;
         _extra = extra;
-        _remoteExtra = remoteExtra;
         Ports = [.. Enumerable.Range(0, size).Select(_ => PortAllocator.Next())];
         Seeds = [.. Ports.Select(p => $"clb://clusterlb@127.0.0.1:{p}")];
         Nodes = new ClusterLbProcess?[size];
@@ -65,11 +62,7 @@ internal sealed partial class ProcessCluster : IDisposable
           admin { port = 0, token = "{{Token}}" }
           health-check { path = "/health", interval = 500ms }
           services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend}}" } ] } ]
-          remote {
-            hostname = "127.0.0.1"
-            secret = "{{Secret}}"
-            {{_remoteExtra}}
-          }
+          remote.hostname = "127.0.0.1"
           cluster {
             secret = "{{Secret}}"
             {{(withClusterAddress ? $"port = {Ports[i]}\n    seed-nodes = [{string.Join(", ", Seeds.Select(s => $"\"{s}\""))}]" : "")}}
