@@ -8,14 +8,14 @@ namespace ClusterLb.Persistence.Sql;
 /// </summary>
 public abstract class SqlDialect : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private bool _schemaReady;
+    private readonly AsyncOnce _schema;
 
     protected SqlDialect(TableNames tables)
     {
         ArgumentNullException.ThrowIfNull(tables);
         tables.Validate();
         Tables = tables;
+        _schema = new AsyncOnce(cancellationToken => RunSchemaStatementsAsync(CreateSchemaStatements(), cancellationToken));
     }
 
     public TableNames Tables { get; }
@@ -51,39 +51,25 @@ public abstract class SqlDialect : IAsyncDisposable
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Runs <see cref="CreateSchemaStatements"/> once per dialect instance (later calls return at once).</summary>
-    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs idempotent DDL in one transaction, serialized across processes by <see cref="SchemaLockSql"/>: concurrent
+    /// CREATE ... IF NOT EXISTS from several nodes on a fresh PostgreSQL database otherwise fails with "already exists".
+    /// Other stores that share this database (the durable data keys) create their tables through it too.
+    /// </summary>
+    public async Task RunSchemaStatementsAsync(IEnumerable<string> statements, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _schemaReady))
+        ArgumentNullException.ThrowIfNull(statements);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var statement in SchemaLockSql is { } lockSql ? statements.Prepend(lockSql) : statements)
         {
-            return;
+            await using var command = connection.CreateCommand(statement, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            // One transaction, serialized across processes by SchemaLockSql: concurrent CREATE ... IF NOT EXISTS
-            // from several nodes on a fresh PostgreSQL database otherwise fails with "already exists".
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var statements = SchemaLockSql is { } lockSql ? CreateSchemaStatements().Prepend(lockSql) : CreateSchemaStatements();
-            foreach (var statement in statements)
-            {
-                await using var command = connection.CreateCommand(statement, transaction);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _schemaReady, true);
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected string Qualify(string table) =>
