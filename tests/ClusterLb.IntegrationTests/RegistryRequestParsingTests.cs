@@ -47,8 +47,6 @@ public sealed class RegistryRequestParsingTests
     [InlineData("""{"id":"p","service":"web","method":"random"}""", "priority", "required")]
     [InlineData("""{"id":5,"service":"web","method":"random","priority":0}""", "id", "must be a string (was a number)")]
     [InlineData("""{"id":null,"service":"web","method":"random","priority":0}""", "id", "must be a string (was null)")]
-    [InlineData("""{"id":"","service":"web","method":"random","priority":0}""", "id", "1 to 128 characters")]
-    [InlineData("""{"id":"a/b","service":"web","method":"random","priority":0}""", "id", "may contain only")]
     [InlineData("""{"id":"p","service":" ","method":"random","priority":0}""", "service", "must not be empty")]
     [InlineData("""{"id":"p","service":"web","method":"fastest","priority":0}""", "method", "'round-robin' or 'random' (was 'fastest')")]
     [InlineData("""{"id":"p","service":"web","method":"random","priority":"1"}""", "priority", "must be an integer (was a string)")]
@@ -66,9 +64,8 @@ public sealed class RegistryRequestParsingTests
     [InlineData("""{"id":"h","address":"ftp://a:1"}""", "address", "absolute http:// or https:// URL")]
     [InlineData("""{"id":"h","address":"/relative"}""", "address", "absolute http:// or https:// URL")]
     [InlineData("""{"id":"h","address":"not a url"}""", "address", "absolute http:// or https:// URL")]
-    [InlineData("""{"id":"h","address":"http://a:1","weight":0}""", "weight", "from 1 to 1000 (was 0)")]
-    [InlineData("""{"id":"h","address":"http://a:1","weight":1001}""", "weight", "from 1 to 1000 (was 1001)")]
     [InlineData("""{"id":"h","address":"http://a:1","weight":true}""", "weight", "(was a boolean)")]
+    [InlineData("""{"id":"h","address":"http://a:1","weight":"2"}""", "weight", "must be an integer (was a string)")]
     [InlineData("""{"id":"h","address":"http://a:1","wieght":2}""", "wieght", "unknown field 'wieght'; expected only id, address, weight")]
     public void Bad_add_host_bodies_name_the_field(string json, string field, string reason) =>
         AssertInvalid(() => RegistryCommandParser.AddHost("p", Body(json)), field, reason);
@@ -83,8 +80,8 @@ public sealed class RegistryRequestParsingTests
 
     [Theory]
     [InlineData("{}", "weight", "required")]
-    [InlineData("""{"weight":-1}""", "weight", "from 1 to 1000")]
     [InlineData("""{"weight":2,"address":"http://a:1"}""", "address", "unknown field")]
+    [InlineData("""{"weight":2.5}""", "weight", "must be an integer (was 2.5)")]
     public void Bad_update_host_bodies_name_the_field(string json, string field, string reason) =>
         AssertInvalid(() => RegistryCommandParser.UpdateHost("p", "h", Body(json)), field, reason);
 

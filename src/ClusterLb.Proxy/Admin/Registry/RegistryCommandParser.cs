@@ -5,20 +5,18 @@ using ClusterLb.Balancing.Settings;
 namespace ClusterLb.Proxy.Admin.Registry;
 
 /// <summary>
-/// Turns admin request bodies into registry commands, checking shape and types. The registry re-validates
-/// everything against its state (unknown service, duplicate id); this layer only refuses what cannot be a
-/// command at all, naming the field.
+/// Turns admin request bodies into registry commands, checking shape and types only: unknown, repeated, missing
+/// or mistyped fields, unknown method names, addresses that are not URLs. Value rules (id characters, weight and
+/// priority ranges, known services) and existence are the registry's (<see cref="RegistryValidator"/>), so they
+/// are defined once.
 /// </summary>
 public static class RegistryCommandParser
 {
-    /// <summary>Longest pool or host id.</summary>
-    public const int MaxIdLength = 128;
-
     /// <summary><c>POST /api/pools</c>: <c>{"id","service","method","priority"}</c>, all required.</summary>
     public static CreatePool CreatePool(JsonElement body)
     {
         var fields = new JsonFields(body, "id", "service", "method", "priority");
-        return new CreatePool(Id(fields, "id"), NonEmpty(fields, "service"), Method(fields), fields.Int("priority"));
+        return new CreatePool(fields.String("id"), NonEmpty(fields, "service"), Method(fields), fields.Int("priority"));
     }
 
     /// <summary><c>PUT /api/pools/{pool}</c>: <c>method</c> and/or <c>priority</c>.</summary>
@@ -38,7 +36,7 @@ public static class RegistryCommandParser
     public static AddHost AddHost(string poolId, JsonElement body)
     {
         var fields = new JsonFields(body, "id", "address", "weight");
-        var id = Id(fields, "id");
+        var id = fields.String("id");
         var address = Address(fields);
         var weight = fields.Has("weight") ? Weight(fields) : 1;
         return new AddHost(poolId, id, address, weight);
@@ -55,24 +53,6 @@ public static class RegistryCommandParser
         {
             _ = new JsonFields(element);
         }
-    }
-
-    private static string Id(JsonFields fields, string name)
-    {
-        var id = fields.String(name);
-        if (id.Length == 0 || id.Length > MaxIdLength)
-        {
-            throw AdminRequestException.Invalid(name, $"'{name}' must be 1 to {MaxIdLength} characters (was {id.Length})");
-        }
-        // The id becomes a path segment of the API (/api/pools/{id}/hosts/{id}): it must be addressable as one.
-        foreach (var c in id)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
-            {
-                throw AdminRequestException.Invalid(name, $"'{name}' may contain only letters, digits, '-', '_', '.' and ':' (was '{id}')");
-            }
-        }
-        return id;
     }
 
     private static string NonEmpty(JsonFields fields, string name)
@@ -92,7 +72,7 @@ public static class RegistryCommandParser
         };
     }
 
-    private static int Weight(JsonFields fields) => fields.Int("weight", 1, HostSettings.MaxWeight);
+    private static int Weight(JsonFields fields) => fields.Int("weight");
 
     private static Uri Address(JsonFields fields)
     {
