@@ -29,6 +29,9 @@ public sealed class PersistenceStores : IAsyncDisposable
 
     public ProtobufPayloadSerializer Serializer { get; }
 
+    /// <summary>The database both stores use; other SQL-backed stores of the node (distributed data's durable keys) share its connections.</summary>
+    public SqlDialect Dialect => _dialect;
+
     /// <summary>Builds the stores; the database is first touched on the first call.</summary>
     public static PersistenceStores Create(PersistenceSettings settings, string dataDirectory, MessageTypeRegistry registry, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {

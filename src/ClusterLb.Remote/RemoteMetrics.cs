@@ -25,6 +25,8 @@ public sealed class RemoteMetrics
     private readonly KeyValuePair<string, object?> _node;
     private long _framesSent;
     private long _framesReceived;
+    private long _bytesSent;
+    private long _bytesReceived;
     private long _droppedOversized;
     private long _droppedUnserializable;
     private long _droppedQueueFull;
@@ -44,6 +46,12 @@ public sealed class RemoteMetrics
 
     /// <summary>Frames read from sockets (after the handshake).</summary>
     public long FramesReceived => Volatile.Read(ref _framesReceived);
+
+    /// <summary>Bytes of frames written to sockets, length prefixes included.</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    /// <summary>Bytes of frames read from sockets (after the handshake), length prefixes included.</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
 
     /// <summary>Outbound messages dropped because they exceeded <c>maximum-frame-size</c>.</summary>
     public long DroppedOversized => Volatile.Read(ref _droppedOversized);
@@ -83,6 +91,10 @@ public sealed class RemoteMetrics
         Interlocked.Add(ref _framesSent, count);
         FramesSentCounter.Add(count, _node);
     }
+
+    internal void BytesWritten(long count) => Interlocked.Add(ref _bytesSent, count);
+
+    internal void BytesRead(long count) => Interlocked.Add(ref _bytesReceived, count);
 
     internal void FrameReceived()
     {

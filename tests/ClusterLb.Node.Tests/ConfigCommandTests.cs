@@ -126,12 +126,37 @@ public sealed class ConfigCommandTests : IDisposable
         Environment.SetEnvironmentVariable("CLUSTERLB_ADMIN_TOKEN", "from-env");
         try
         {
-            Assert.Equal("from-env", Token(CliRunner.InProcess("config", "show", "--config", file)));
+            Assert.Equal("from-env", Token(CliRunner.InProcess("config", "show", "--config", file, "--show-secrets")));
         }
         finally
         {
             Environment.SetEnvironmentVariable("CLUSTERLB_ADMIN_TOKEN", null);
         }
+    }
+
+    [Fact]
+    public void Show_masks_secrets_tokens_and_passwords_unless_asked_to_show_them()
+    {
+        var file = Write("secrets.conf", """
+            clusterlb.admin.token = "admin-token-value"
+            clusterlb.remote.secret = "cluster-secret-value"
+            clusterlb.persistence.postgresql.connection-string = "Host=db;Password=pw-value"
+            clusterlb.node.name = visible-name
+            """);
+
+        var masked = CliRunner.InProcess("config", "show", "--config", file, "--no-env");
+        Assert.Equal(0, masked.ExitCode);
+        foreach (var secret in new[] { "admin-token-value", "cluster-secret-value", "pw-value" })
+        {
+            Assert.DoesNotContain(secret, masked.Output);
+        }
+        var root = JsonDocument.Parse(masked.Output).RootElement.GetProperty("clusterlb");
+        Assert.Equal("<redacted>", root.GetProperty("admin").GetProperty("token").GetString());
+        Assert.Equal("<redacted>", root.GetProperty("remote").GetProperty("secret").GetString());
+        Assert.Equal("visible-name", root.GetProperty("node").GetProperty("name").GetString());
+
+        var clear = CliRunner.InProcess("config", "show", "--config", file, "--no-env", "--show-secrets");
+        Assert.Contains("cluster-secret-value", clear.Output);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace ClusterLb.DistributedData.Replication;
 /// </summary>
 /// <remarks>
 /// Entries are opaque protobuf bytes (the replicator's <c>DataEnvelope</c>); a store only keeps the latest bytes
-/// per key. The SQLite/PostgreSQL-backed store belongs to ClusterLb.Persistence and is not written yet.
+/// per key. The node's store is <see cref="Durable.SqlDurableStore"/> (SQLite or PostgreSQL, through ClusterLb.Persistence).
 /// </remarks>
 public interface IDurableStore
 {

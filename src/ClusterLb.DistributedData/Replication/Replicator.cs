@@ -194,9 +194,9 @@ public sealed partial class Replicator : ActorBase
         }
 
         var updated = envelope is null ? new DataEnvelope(modified) : envelope.WithData(modified);
-        Put(id, updated, update.Key);
+        var stored = Put(id, updated, update.Key);
         QueuePropagation(id, delta);
-        Replicate(update.Key, updated, update.Consistency,
+        Replicate(update.Key, updated, update.Consistency, stored, new StoreFailure(update.Key, update.Request),
             reached => new UpdateSuccess(update.Key, reached, update.Request),
             (acks, required) => new UpdateTimeout(update.Key, acks, required, update.Request));
     }
@@ -211,20 +211,20 @@ public sealed partial class Replicator : ActorBase
         }
 
         var tombstone = (envelope ?? new DataEnvelope(null)).WithData(null);
-        Put(id, tombstone, delete.Key);
+        var stored = Put(id, tombstone, delete.Key);
         QueuePropagation(id, null);
-        Replicate(delete.Key, tombstone, delete.Consistency,
+        Replicate(delete.Key, tombstone, delete.Consistency, stored, new StoreFailure(delete.Key, delete.Request),
             reached => new DeleteSuccess(delete.Key, reached, delete.Request),
             (acks, required) => new DeleteTimeout(delete.Key, acks, required, delete.Request));
     }
 
-    private void Replicate(IKey key, DataEnvelope envelope, WriteConsistency consistency,
+    private void Replicate(IKey key, DataEnvelope envelope, WriteConsistency consistency, Task<bool>? stored, object storeFailure,
         Func<ConsistencyReached, object> success, Func<int, int, object> timeout)
     {
         var required = consistency.Required(TotalReplicas);
         if (required <= 1)
         {
-            Sender.Tell(success(consistency.OnSuccess), Self);
+            DurableReply.After(stored, Sender, success(consistency.OnSuccess), storeFailure, Self);
             return;
         }
 
@@ -233,13 +233,13 @@ public sealed partial class Replicator : ActorBase
         if (size > _settings.MaxMessageSize)
         {
             ReplicatorLog.Oversized(Log, key.Id, size, _settings.MaxMessageSize, "direct write");
-            Sender.Tell(timeout(1, required), Self);
+            DurableReply.After(stored, Sender, timeout(1, required), storeFailure, Self);
             return;
         }
 
         ReplicatorMetrics.Sent("write", size, _peers.Count);
         Context.ActorOf(WriteAggregator.Props(write, PeersForRequest(), required - 1, consistency.Timeout, Sender,
-            () => success(consistency.OnSuccess), acks => timeout(acks, required)));
+            () => success(consistency.OnSuccess), acks => timeout(acks, required), stored, storeFailure));
     }
 
     // Reachable peers first: an aggregator needs only the first answers, and unreachable ones rarely answer.
@@ -249,8 +249,11 @@ public sealed partial class Replicator : ActorBase
     private IEnumerable<KeyValuePair<ReplicaId, IActorRef>> ReachablePeers =>
         _peers.Where(p => !_unreachable.Contains(p.Key));
 
-    /// <summary>Stores the envelope of <paramref name="id"/>, notes a change for subscribers and writes durable keys.</summary>
-    private void Put(string id, DataEnvelope envelope, IKey? key = null)
+    /// <summary>
+    /// Stores the envelope of <paramref name="id"/>, notes a change for subscribers and writes durable keys; returns the
+    /// pending durable write, or null for a key that is not durable.
+    /// </summary>
+    private Task<bool>? Put(string id, DataEnvelope envelope, IKey? key = null)
     {
         _data.TryGetValue(id, out var previous);
         _data[id] = envelope;
@@ -259,10 +262,7 @@ public sealed partial class Replicator : ActorBase
             MarkChanged(id, key);
         }
 
-        if (_durableStore is not null && _settings.IsDurable(id))
-        {
-            StoreDurable(id, envelope);
-        }
+        return _durableStore is not null && _settings.IsDurable(id) ? StoreDurable(id, envelope) : null;
     }
 
     private void HandleMembership(IReplicaMembershipEvent membership)

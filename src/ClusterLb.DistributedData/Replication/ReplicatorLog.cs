@@ -40,4 +40,12 @@ internal static partial class ReplicatorLog
 
     [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "Durable key {Key} could not be read and is skipped: {Reason}")]
     public static partial void DurableEntrySkipped(ILogger logger, string key, string reason);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Warning,
+        Message = "Durable keys {DurableKeys} are configured but the system has no SQL persistence registered; they are not persisted")]
+    public static partial void DurableWithoutPersistence(ILogger logger, string durableKeys);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Information,
+        Message = "Distributed data in cluster mode as replica {Replica}; durable keys {DurableKeys} in {Store}")]
+    public static partial void ClusterMode(ILogger logger, string replica, string durableKeys, string store);
 }

@@ -35,7 +35,10 @@ public sealed record ReplicatorSettings
     /// <summary>How long a performed-pruning marker is kept so late data from the removed replica is still cleaned.</summary>
     public TimeSpan PruningMarkerTimeToLive { get; init; } = TimeSpan.FromHours(6);
 
-    /// <summary>Keys stored through <see cref="IDurableStore"/>; an entry ending in <c>*</c> is a prefix.</summary>
+    /// <summary>
+    /// Keys stored through <see cref="IDurableStore"/>; an entry ending in <c>*</c> is a prefix. None by default here (a
+    /// bare replicator may have no store); the node's <c>reference.conf</c> sets <c>["registry-*"]</c>.
+    /// </summary>
     public IReadOnlyList<string> DurableKeys { get; init; } = [];
 
     /// <summary>True when <paramref name="key"/> is durable.</summary>

@@ -45,3 +45,9 @@ public sealed record DeleteSuccess(IKey Key, ConsistencyReached Reached, object?
 
 /// <summary>The delete is applied locally but the requested consistency was not confirmed in time.</summary>
 public sealed record DeleteTimeout(IKey Key, int Acknowledged, int Required, object? Request);
+
+/// <summary>
+/// The update or delete of a durable key is applied in memory (and replicated) but writing it to the durable store
+/// failed; it may be lost if this node restarts before a later write of the key succeeds.
+/// </summary>
+public sealed record StoreFailure(IKey Key, object? Request);

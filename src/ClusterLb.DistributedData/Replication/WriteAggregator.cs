@@ -16,11 +16,15 @@ internal sealed class WriteAggregator : ActorBase
     private readonly IActorRef _replyTo;
     private readonly Func<object> _success;
     private readonly Func<int, object> _timedOut;
+    private readonly Task<bool>? _stored;
+    private readonly object _storeFailure;
     private int _acks;
 
     private WriteAggregator(Wire.Write write, IReadOnlyList<IActorRef> peers, int requiredAcks, TimeSpan timeout,
-        IActorRef replyTo, Func<object> success, Func<int, object> timedOut)
+        IActorRef replyTo, Func<object> success, Func<int, object> timedOut, Task<bool>? stored, object storeFailure)
     {
+        _stored = stored;
+        _storeFailure = storeFailure;
         _write = write;
         _peers = peers;
         _requiredAcks = requiredAcks;
@@ -30,9 +34,10 @@ internal sealed class WriteAggregator : ActorBase
         _timedOut = timedOut;
     }
 
+    /// <summary>The props; <paramref name="stored"/> is the pending durable write the reply waits for (null: none).</summary>
     public static Props Props(Wire.Write write, IReadOnlyList<IActorRef> peers, int requiredAcks, TimeSpan timeout,
-        IActorRef replyTo, Func<object> success, Func<int, object> timedOut) =>
-        ClusterLb.Actors.Props.Create(() => new WriteAggregator(write, peers, requiredAcks, timeout, replyTo, success, timedOut));
+        IActorRef replyTo, Func<object> success, Func<int, object> timedOut, Task<bool>? stored, object storeFailure) =>
+        ClusterLb.Actors.Props.Create(() => new WriteAggregator(write, peers, requiredAcks, timeout, replyTo, success, timedOut, stored, storeFailure));
 
     protected override void PreStart()
     {
@@ -67,7 +72,7 @@ internal sealed class WriteAggregator : ActorBase
 
     private void Finish(object reply)
     {
-        _replyTo.Tell(reply, Context.Parent);
+        DurableReply.After(_stored, _replyTo, reply, _storeFailure, Context.Parent);
         Context.Stop(Self);
     }
 }

@@ -23,12 +23,15 @@ public static class ConfigCommand
     private static Command CreateShow()
     {
         var options = new ConfigOptions(fileRequired: false);
-        var show = new Command("show", "Print the fully resolved configuration as JSON on stdout.");
+        var show = new Command("show", "Print the fully resolved configuration as JSON on stdout; secrets, tokens and passwords are masked.");
         options.AddTo(show);
+        var showSecrets = new Option<bool>("--show-secrets") { Description = "Print secrets, tokens and passwords in clear." };
+        show.Options.Add(showSecrets);
         show.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Run(parse, options, config => output.WriteLine(config.ToJson()));
+            var clear = parse.GetValue(showSecrets);
+            return Run(parse, options, config => output.WriteLine(clear ? config.ToJson() : SecretRedactor.Redact(config.ToJson())));
         });
         return show;
     }

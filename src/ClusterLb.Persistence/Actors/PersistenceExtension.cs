@@ -2,6 +2,7 @@ using ClusterLb.Actors;
 using ClusterLb.Persistence.Journal;
 using ClusterLb.Persistence.Serialization;
 using ClusterLb.Persistence.Snapshot;
+using ClusterLb.Persistence.Sql;
 
 namespace ClusterLb.Persistence;
 
@@ -24,6 +25,9 @@ public sealed class PersistenceExtension
 
     /// <summary>Types that may be persisted; persistent actors add theirs when they start.</summary>
     public MessageTypeRegistry Registry { get; }
+
+    /// <summary>The SQL database behind the stores, when they were built from settings; null for custom stores.</summary>
+    public SqlDialect? Dialect { get; init; }
 
     /// <summary>Makes <paramref name="extension"/> the system's persistence; a second, different registration is an error.</summary>
     public static PersistenceExtension Register(ActorSystem system, PersistenceExtension extension)
@@ -48,7 +52,7 @@ public sealed class PersistenceExtension
         ArgumentNullException.ThrowIfNull(system);
         registry ??= new MessageTypeRegistry();
         var stores = PersistenceStores.Create(settings, Directory.GetCurrentDirectory(), registry, loggerFactory: system.LoggerFactory);
-        var extension = Register(system, new PersistenceExtension(stores.Journal, stores.SnapshotStore, registry));
+        var extension = Register(system, new PersistenceExtension(stores.Journal, stores.SnapshotStore, registry) { Dialect = stores.Dialect });
         system.WhenTerminated.ContinueWith(_ => stores.DisposeAsync().AsTask(), TaskScheduler.Default);
         return extension;
     }

@@ -55,10 +55,12 @@ internal sealed class FramedConnection : IAsyncDisposable
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
+            var before = buffer.Length;
             var status = FrameDecoder.TryDecode(ref buffer, _maximumFrameSize, out var frame, out var error);
             switch (status)
             {
                 case DecodeStatus.Frame:
+                    _metrics.BytesRead(before - buffer.Length);
                     _reader.AdvanceTo(buffer.Start);
                     if (_faults.IsBlocked(Remote, Local))
                     {
@@ -106,6 +108,7 @@ internal sealed class FramedConnection : IAsyncDisposable
         _writer.Advance(FrameDecoder.HeaderSize);
         frame.WriteTo(_writer);
         _metrics.FrameSent();
+        _metrics.BytesWritten(FrameDecoder.HeaderSize + size);
         return true;
     }
 

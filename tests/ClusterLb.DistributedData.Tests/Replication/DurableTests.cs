@@ -42,17 +42,55 @@ public class DurableTests
     }
 
     [Fact]
-    public async Task A_failing_durable_write_is_logged_and_the_replicator_keeps_serving()
+    public async Task A_failing_durable_write_is_answered_with_store_failure_and_the_replicator_keeps_serving()
     {
         var settings = ReplicaCluster.FastSettings with { DurableKeys = ["pool-*"] };
         await using var cluster = ReplicaCluster.Start(1, settings, stores: _ => new FailingStore());
         var key = new Key<Pool>("pool-web");
 
-        Assert.IsType<UpdateSuccess>(await cluster[0].Update(key, Pool.Empty, WriteLocal.Instance, p => p.SetItem(cluster[0].Id, "a", "1")));
+        var failure = Assert.IsType<StoreFailure>(await cluster[0].Update(key, Pool.Empty, WriteLocal.Instance, p => p.SetItem(cluster[0].Id, "a", "1"), "req-1"));
+        Assert.Equal("req-1", failure.Request);
+        Assert.IsType<UpdateSuccess>(await cluster[0].Update(new Key<Pool>("scratch"), Pool.Empty, WriteLocal.Instance, p => p.SetItem(cluster[0].Id, "a", "1")));
 
         await ReplicaCluster.Eventually(() => Task.FromResult(cluster.Logs.Entries.Any(e => e.Id.Id == 6007 && e.Message.Contains("pool-web"))),
             "the failed store is logged");
         Assert.Equal("1", (await cluster[0].GetLocal(key))!.Entries["a"]);
+    }
+
+    [Fact]
+    public async Task The_reply_to_a_durable_update_waits_for_the_store_and_other_keys_do_not()
+    {
+        var store = new GatedStore();
+        var settings = ReplicaCluster.FastSettings with { DurableKeys = ["pool-*"] };
+        await using var cluster = ReplicaCluster.Start(3, settings, stores: i => i == 0 ? store : new InMemoryDurableStore());
+
+        var durable = cluster[0].Update(new Key<Pool>("pool-web"), Pool.Empty, new WriteMajority(TimeSpan.FromSeconds(5)),
+            p => p.SetItem(cluster[0].Id, "a", "1"));
+        await store.Started.Task.WaitAsync(ReplicaCluster.Deadline);
+
+        // While the durable write hangs, a non-durable update is answered, and the durable one is not.
+        Assert.IsType<UpdateSuccess>(await cluster[0].Update(new Key<Pool>("scratch"), Pool.Empty, WriteLocal.Instance, p => p.SetItem(cluster[0].Id, "a", "1")));
+        Assert.False(durable.IsCompleted);
+
+        store.Release.SetResult();
+        var success = Assert.IsType<UpdateSuccess>(await durable);
+        Assert.Equal(ConsistencyReached.Majority, success.Reached);
+    }
+
+    private sealed class GatedStore : IDurableStore
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<IReadOnlyDictionary<string, byte[]>> LoadAllAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, byte[]>>(new Dictionary<string, byte[]>());
+
+        public async Task StoreAsync(string key, byte[] envelope, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            await Release.Task;
+        }
     }
 
     private sealed class FailingStore : IDurableStore

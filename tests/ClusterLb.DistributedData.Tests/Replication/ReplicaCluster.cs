@@ -113,9 +113,9 @@ public sealed class ReplicaCluster : IAsyncDisposable
             where T : class, IReplicatedData =>
             await Ask(new Get(key, ReadLocal.Instance)) is GetSuccess success ? success.Get(key) : null;
 
-        public Task<object> Update<T>(Key<T> key, T initial, WriteConsistency consistency, Func<T, T> modify)
+        public Task<object> Update<T>(Key<T> key, T initial, WriteConsistency consistency, Func<T, T> modify, object? request = null)
             where T : IReplicatedData =>
-            Ask(ClusterLb.DistributedData.Replication.Update.Create(key, initial, consistency, modify));
+            Ask(ClusterLb.DistributedData.Replication.Update.Create(key, initial, consistency, modify, request));
     }
 }
 

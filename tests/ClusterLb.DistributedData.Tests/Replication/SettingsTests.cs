@@ -20,12 +20,15 @@ public class SettingsTests
     }
 
     [Fact]
-    public void Reference_conf_holds_exactly_the_code_defaults()
+    public void Reference_conf_holds_the_code_defaults_and_makes_registry_keys_durable()
     {
         var config = ConfigFactory.ParseFile(ReferenceConf).Resolve();
 
         Assert.Equal(new ReplicatorSettings(), ReplicatorSettings.FromConfig(config) with { DurableKeys = [] });
-        Assert.Empty(ReplicatorSettings.FromConfig(config).DurableKeys);
+        // The one deliberate difference: a bare Replicator has no durable keys (it may have no store), while the node's
+        // shipped configuration makes the registry durable.
+        Assert.Empty(new ReplicatorSettings().DurableKeys);
+        Assert.Equal(["registry-*"], ReplicatorSettings.FromConfig(config).DurableKeys);
         foreach (var key in new[] { "gossip-interval", "notify-subscribers-interval", "delta-propagation-interval", "max-delta-elements",
                      "max-message-size", "pruning-interval", "max-pruning-dissemination", "pruning-marker-time-to-live", "durable.keys" })
         {
