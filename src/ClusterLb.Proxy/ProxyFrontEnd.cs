@@ -1,6 +1,9 @@
+using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Proxy.Admin;
+using ClusterLb.Proxy.Admin.Events;
+using ClusterLb.Proxy.Admin.Registry;
 using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Proxy.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -22,9 +25,11 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly HttpMessageInvoker _client;
     private readonly ProxyMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _adminStopping;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger, CancellationTokenSource adminStopping)
     {
+        _adminStopping = adminStopping;
         _settings = settings;
         _proxy = proxy;
         _admin = admin;
@@ -42,7 +47,11 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     /// <summary>The admin listener's URL (valid after <see cref="StartAsync"/>).</summary>
     public Uri AdminUrl => _admin.UrlFor(HttpProtocols.Http1) ?? throw new InvalidOperationException("The admin listener is not started.");
 
-    /// <summary>Builds the listeners; nothing is bound until <see cref="StartAsync"/>.</summary>
+    /// <summary>
+    /// Builds the listeners; nothing is bound until <see cref="StartAsync"/>. Without <paramref name="registry"/>
+    /// the <c>/api/pools</c> endpoints answer 404; without <paramref name="events"/> so does <c>/events</c>. When
+    /// <paramref name="audit"/> is also an <see cref="IAuditSink"/>, registry changes are recorded through it.
+    /// </summary>
     public static ProxyFrontEnd Create(
         ProxySettings settings,
         BalancingSettings balancing,
@@ -51,7 +60,9 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         IStatusSource status,
         ILoggerFactory loggerFactory,
         IAuditSource? audit = null,
-        IClusterAdmin? cluster = null)
+        IClusterAdmin? cluster = null,
+        IRegistryAdmin? registry = null,
+        IAdminEventFeed? events = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
         var metrics = new ProxyMetrics(handles.Values.ToList());
@@ -79,6 +90,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 metrics,
                 sp.GetRequiredService<ILogger<ProxyRequestHandler>>()).InvokeAsync);
 
+        // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
+        var adminStopping = new CancellationTokenSource();
         var admin = KestrelListener.Create(
             "clusterlb-admin",
             [(settings.Admin, HttpProtocols.Http1)],
@@ -86,11 +99,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             _ => { },
             sp => new AdminEndpoints(
                 settings.AdminAccess,
-                new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>()),
+                new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>(), registry),
                 new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
-                new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>())).InvokeAsync);
+                new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
+                new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
+                new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>())).InvokeAsync);
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>());
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
     }
 
     /// <summary>Binds and starts both listeners.</summary>
@@ -124,15 +139,21 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     }
 
     /// <summary>Stops the admin listener.</summary>
-    public Task StopAdminAsync(CancellationToken cancellation = default) => _admin.StopAsync(cancellation);
+    public Task StopAdminAsync(CancellationToken cancellation = default)
+    {
+        _adminStopping.Cancel();
+        return _admin.StopAsync(cancellation);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _adminStopping.Cancel();
         await _proxy.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
         _metrics.Dispose();
+        _adminStopping.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening on {HttpUrl} (HTTP/1.1), h2c {Http2Url}; admin on {AdminUrl}")]

@@ -114,11 +114,14 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             var registry = new RegistryAdmin(replica, settings.Balancing, registrySettings, balancer);
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
+            var adminEvents = StartAdminEvents(system, remoting);
+
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
             frontEnd = ProxyFrontEnd.Create(
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
-                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)),
-                clustered ? new ClusterAdmin(ClusterLb.Cluster.Cluster.Get(system)) : null);
+                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
+                clustered ? new ClusterAdmin(ClusterLb.Cluster.Cluster.Get(system)) : null,
+                registry, new ActorAdminEventFeed(adminEvents));
             // node-start is stored before the listeners bind: once they accept traffic the caller must be able to
             // install its signal handlers at once, without a journal write (an fsync) in between.
             try
@@ -181,6 +184,21 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             // A taken cluster port or a bad seed address: one clear line for the operator, not a stack trace.
             throw new NodeStartException($"cannot start the cluster node (clusterlb.cluster / clusterlb.remote): {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Starts the relay behind <c>GET /events</c>; clustered, it shares events over DistributedPubSub, whose peers
+    /// must be able to read the event envelope.
+    /// </summary>
+    private static IActorRef StartAdminEvents(ActorSystem system, Remoting? remoting)
+    {
+        IActorRef? mediator = null;
+        if (remoting is not null)
+        {
+            remoting.Transport.Serializer.Register(ClusterLb.Node.Hosting.Wire.AdminEventsReflection.Descriptor);
+            mediator = ClusterLb.Cluster.Tools.DistributedPubSub.Get(system).Mediator;
+        }
+        return system.ActorOf(AdminEventRelay.Props(mediator), AdminEventRelay.Name);
     }
 
     private static RegistrySettings ReadRegistrySettings(NodeSettings settings)
