@@ -74,11 +74,8 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         var remoting = clustered ? await StartClusterAsync(settings, loggerFactory, cancellation).ConfigureAwait(false) : null;
         var system = remoting?.System
             ?? ActorSystem.Create("clusterlb", new ActorSystemSetup(settings.Config, loggerFactory) { ActorSettings = KernelSettings(settings) });
-        // The transport does not close its listener on its own: it goes when the system is gone.
-        var remotingClosed = remoting is null
-            ? Task.CompletedTask
-            : system.WhenTerminated.ContinueWith(_ => remoting.DisposeAsync().AsTask(), CancellationToken.None,
-                TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        // Remoting closes its listener once the system has terminated; shutdown waits for that.
+        var remotingClosed = remoting?.TransportClosed ?? Task.CompletedTask;
         var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
