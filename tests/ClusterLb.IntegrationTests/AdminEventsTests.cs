@@ -127,8 +127,8 @@ public sealed class AdminEventsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Clustered_every_node_streams_every_nodes_events_exactly_once()
     {
         var (ports, seeds) = ConfiguredNodes.Seeds(2);
-        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}] }}");
-        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}] }}");
+        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
+        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
         await WaitForMembersAsync(first, 2);
         await WaitForMembersAsync(second, 2);
         await using var onFirst = await SseClient.ConnectAsync(first.AdminUrl);
@@ -175,8 +175,8 @@ public sealed class AdminEventsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Clustered_an_api_write_reaches_a_majority_every_nodes_stream_and_both_status_documents()
     {
         var (ports, seeds) = ConfiguredNodes.Seeds(2);
-        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}] }}");
-        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}] }}");
+        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
+        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
         await WaitForMembersAsync(first, 2);
         await WaitForMembersAsync(second, 2);
         using var api1 = new AdminClient(first.AdminUrl, Token);

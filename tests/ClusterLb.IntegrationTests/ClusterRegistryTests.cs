@@ -76,7 +76,7 @@ public sealed class ClusterRegistryTests(ITestOutputHelper output) : IAsyncLifet
               health-check { path = "/health", interval = 100ms }
               services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backends[0].Url}}" } ] } ]
               remote.hostname = "127.0.0.1"
-              cluster { port = {{port}}, seed-nodes = [{{seeds}}] }
+              cluster { port = {{port}}, seed-nodes = [{{seeds}}], secret = "registry-test-secret" }
             }
             """);
         var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
