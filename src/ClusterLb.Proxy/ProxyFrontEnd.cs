@@ -1,10 +1,14 @@
+using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Proxy.Admin;
+using ClusterLb.Proxy.Admin.Events;
+using ClusterLb.Proxy.Admin.Registry;
 using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Proxy.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -42,7 +46,11 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     /// <summary>The admin listener's URL (valid after <see cref="StartAsync"/>).</summary>
     public Uri AdminUrl => _admin.UrlFor(HttpProtocols.Http1) ?? throw new InvalidOperationException("The admin listener is not started.");
 
-    /// <summary>Builds the listeners; nothing is bound until <see cref="StartAsync"/>.</summary>
+    /// <summary>
+    /// Builds the listeners; nothing is bound until <see cref="StartAsync"/>. Without <paramref name="registry"/>
+    /// the <c>/api/pools</c> endpoints answer 404; without <paramref name="events"/> so does <c>/events</c>. When
+    /// <paramref name="audit"/> is also an <see cref="IAuditSink"/>, registry changes are recorded through it.
+    /// </summary>
     public static ProxyFrontEnd Create(
         ProxySettings settings,
         BalancingSettings balancing,
@@ -51,7 +59,9 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         IStatusSource status,
         ILoggerFactory loggerFactory,
         IAuditSource? audit = null,
-        IClusterAdmin? cluster = null)
+        IClusterAdmin? cluster = null,
+        IRegistryAdmin? registry = null,
+        IAdminEventFeed? events = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
         var metrics = new ProxyMetrics(handles.Values.ToList());
@@ -86,9 +96,12 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             _ => { },
             sp => new AdminEndpoints(
                 settings.AdminAccess,
-                new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>()),
+                new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>(), registry),
                 new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
-                new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>())).InvokeAsync);
+                new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
+                new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
+                new EventsEndpoint(events, EventsEndpointOptions.Default,
+                    sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, sp.GetRequiredService<ILogger<EventsEndpoint>>())).InvokeAsync);
 
         return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>());
     }

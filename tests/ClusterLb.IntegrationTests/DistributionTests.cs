@@ -52,8 +52,8 @@ public sealed class DistributionTests(ITestOutputHelper output)
     {
         var backends = await NodeHarness.StartBackendsAsync("api", "web");
         await using var harness = await NodeHarness.StartAsync(output, backends,
-            new Balancing.Settings.ServiceSettings("api", new Balancing.Settings.ServiceMatch(["api.test"], "/v1"), [NodeHarness.Pool("p", 0, [backends[0]])]),
-            new Balancing.Settings.ServiceSettings("web", Balancing.Settings.ServiceMatch.Any, [NodeHarness.Pool("p", 0, [backends[1]])]));
+            new Balancing.Settings.ServiceSettings("api", new Balancing.Settings.ServiceMatch(["api.test"], "/v1"), [NodeHarness.Pool("api-pool", 0, [backends[0]])]),
+            new Balancing.Settings.ServiceSettings("web", Balancing.Settings.ServiceMatch.Any, [NodeHarness.Pool("web-pool", 0, [backends[1]])]));
 
         async Task<string> Get(string host, string path)
         {

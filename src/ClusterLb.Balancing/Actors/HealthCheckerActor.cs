@@ -24,14 +24,14 @@ public sealed class HealthCheckerActor : ReceiveActor
     private bool _probing;
 
     /// <summary>Creates the checker for <paramref name="host"/> of <paramref name="pool"/>.</summary>
-    public HealthCheckerActor(string serviceName, PoolSettings pool, HostSettings host, HttpMessageInvoker probeClient)
+    public HealthCheckerActor(string serviceName, PoolSettings pool, HostSettings host, HttpMessageInvoker probeClient, HostHealth initial = HostHealth.Up)
     {
         _serviceName = serviceName;
         _poolId = pool.Id;
         _hostId = host.Id;
         _pool = pool;
         _probe = new HttpHealthProbe(probeClient, host.Address, pool.HealthCheck);
-        _tracker = new HealthTracker(pool.HealthCheck, pool.Passive);
+        _tracker = new HealthTracker(pool.HealthCheck, pool.Passive, initial);
 
         Receive<RunProbe>(_ => StartProbe());
         Receive<ProbeResult>(OnProbeResult);
@@ -43,14 +43,15 @@ public sealed class HealthCheckerActor : ReceiveActor
     }
 
     /// <summary>Props for a checker.</summary>
-    public static Props Props(string serviceName, PoolSettings pool, HostSettings host, HttpMessageInvoker probeClient) =>
-        ClusterLb.Actors.Props.Create(() => new HealthCheckerActor(serviceName, pool, host, probeClient));
+    public static Props Props(string serviceName, PoolSettings pool, HostSettings host, HttpMessageInvoker probeClient, HostHealth initial = HostHealth.Up) =>
+        ClusterLb.Actors.Props.Create(() => new HealthCheckerActor(serviceName, pool, host, probeClient, initial));
 
     /// <inheritdoc />
     protected override void PreStart()
     {
         // A (re)started checker states its view so the router never keeps one from a previous incarnation.
-        Context.Parent.Tell(new HostHealthChanged(_serviceName, _poolId, _hostId, _tracker.State, "checker started"));
+        // Sent with Self: the router ignores a replaced checker's late reports by their sender.
+        Context.Parent.Tell(new HostHealthChanged(_serviceName, _poolId, _hostId, _tracker.State, "checker started"), Self);
         if (_pool.HealthCheck.Enabled)
         {
             Context.Timers.StartPeriodicTimer(ProbeTimer, RunProbe.Instance, TimeSpan.Zero, _pool.HealthCheck.Interval);
@@ -102,7 +103,7 @@ public sealed class HealthCheckerActor : ReceiveActor
             return;
         }
         var change = new HostHealthChanged(_serviceName, _poolId, _hostId, _tracker.State, reason);
-        Context.Parent.Tell(change);
+        Context.Parent.Tell(change, Self);
         Context.System.EventStream.Publish(change);
     }
 }

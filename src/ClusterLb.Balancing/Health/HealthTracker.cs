@@ -7,19 +7,20 @@ namespace ClusterLb.Balancing.Health;
 /// single-threaded: its health-checker actor owns it.
 /// </summary>
 /// <remarks>
-/// Hosts start <see cref="HostHealth.Up"/> (HAProxy's and YARP's choice), so a freshly started node serves
-/// at once; a dead host is found within <c>interval × fall</c>.
+/// Hosts a node starts with begin <see cref="HostHealth.Up"/> (HAProxy's and YARP's choice), so a freshly started
+/// node serves at once; a dead host is found within <c>interval × fall</c>. A host added to the registry at runtime
+/// begins <see cref="HostHealth.Down"/> and enters rotation after <c>rise</c> good probes.
 /// </remarks>
-public sealed class HealthTracker(int rise, int fall, int passiveFall)
+public sealed class HealthTracker(int rise, int fall, int passiveFall, HostHealth initial = HostHealth.Up)
 {
     /// <summary>Creates a tracker from a pool's settings.</summary>
-    public HealthTracker(HealthCheckSettings active, PassiveHealthSettings passive)
-        : this(active.Rise, active.Fall, passive.Fall)
+    public HealthTracker(HealthCheckSettings active, PassiveHealthSettings passive, HostHealth initial = HostHealth.Up)
+        : this(active.Rise, active.Fall, passive.Fall, initial)
     {
     }
 
     /// <summary>Current state.</summary>
-    public HostHealth State { get; private set; } = HostHealth.Up;
+    public HostHealth State { get; private set; } = initial;
 
     /// <summary>Failed probes in a row (reset by a good probe).</summary>
     public int ConsecutiveFailures { get; private set; }

@@ -10,7 +10,17 @@ public sealed class UpstreamHost
 {
     /// <summary>Creates a host entry.</summary>
     public UpstreamHost(string serviceName, string poolId, HostSettings settings, PassiveHealthSettings passive, IHostOutcomeSink outcomes)
+        : this(serviceName, poolId, settings, passive, outcomes, new HostCounters())
     {
+    }
+
+    /// <summary>
+    /// Creates a host entry sharing <paramref name="counters"/> with an earlier entry of the same host (a weight
+    /// change replaces the entry; requests in flight on the old one keep counting on the same counters).
+    /// </summary>
+    public UpstreamHost(string serviceName, string poolId, HostSettings settings, PassiveHealthSettings passive, IHostOutcomeSink outcomes, HostCounters counters)
+    {
+        Counters = counters;
         ServiceName = serviceName;
         PoolId = poolId;
         Id = settings.Id;
@@ -44,7 +54,7 @@ public sealed class UpstreamHost
     public PassiveHealthSettings Passive { get; }
 
     /// <summary>Atomic counters shared with the actors and the status endpoint.</summary>
-    public HostCounters Counters { get; } = new();
+    public HostCounters Counters { get; }
 
     /// <summary>Where outcomes of requests to this host are reported.</summary>
     public IHostOutcomeSink Outcomes { get; }

@@ -77,7 +77,15 @@ public static class BalancingConfigReader
         }
 
         // Stable: equal priorities keep their configuration order.
-        return new ServiceSettings(name, new ServiceMatch(hosts, pathPrefix), [.. pools.OrderBy(p => p.Priority)]);
+        // Pools created at runtime take the service's checks. A bad value there is reported once: by the pools that
+        // inherit it, or here when every pool overrides it.
+        var runtime = Guard(pools.Count == poolConfigs.Count ? errors : [], $"{at}.health-check",
+            () => Tuple.Create(ReadHealthCheck(serviceChecks), ReadPassive(serviceChecks.GetConfig("passive", Config.Empty))));
+        return new ServiceSettings(name, new ServiceMatch(hosts, pathPrefix), [.. pools.OrderBy(p => p.Priority)])
+        {
+            RuntimeHealthCheck = runtime?.Item1 ?? HealthCheckSettings.Default,
+            RuntimePassive = runtime?.Item2 ?? PassiveHealthSettings.Default,
+        };
     }
 
     private static PoolSettings ReadPool(Config pool, int index, Config inheritedChecks, string at, Dictionary<string, HoconOrigin> origins)

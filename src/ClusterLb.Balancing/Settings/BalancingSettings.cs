@@ -15,6 +15,8 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
     {
         var errors = new List<string>();
         var serviceNames = new HashSet<string>(StringComparer.Ordinal);
+        // Pool ids are unique across services: the runtime registry and the admin API address a pool by id alone.
+        var poolIds = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var service in Services)
         {
             var at = $"clusterlb.services.{service.Name}";
@@ -43,7 +45,6 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
                 errors.Add($"{at}.pools: a service needs at least one pool.");
                 continue;
             }
-            var poolIds = new HashSet<string>(StringComparer.Ordinal);
             for (var p = 0; p < service.Pools.Length; p++)
             {
                 ValidatePool(service.Pools[p], $"{at}.pools[{p}]", poolIds, errors);
@@ -56,12 +57,12 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
         return this;
     }
 
-    private static void ValidatePool(PoolSettings pool, string at, HashSet<string> poolIds, List<string> errors)
+    private static void ValidatePool(PoolSettings pool, string at, Dictionary<string, string> poolIds, List<string> errors)
     {
         CheckName(pool.Id, "pool id", at, errors);
-        if (!poolIds.Add(pool.Id))
+        if (!poolIds.TryAdd(pool.Id, at))
         {
-            errors.Add($"{at}: duplicate pool id '{pool.Id}'.");
+            errors.Add($"{at}.id: duplicate pool id '{pool.Id}', already used at {poolIds[pool.Id]}; pool ids must be unique across all services (the admin API addresses pools by id): give this pool a distinct id.");
         }
         if (pool.Hosts.IsDefaultOrEmpty)
         {

@@ -17,6 +17,15 @@ public sealed record ServiceMatch(ImmutableArray<string> Hosts, string PathPrefi
 /// <param name="Pools">The service's pools, sorted by priority (ties keep configuration order).</param>
 public sealed record ServiceSettings(string Name, ServiceMatch Match, ImmutableArray<PoolSettings> Pools)
 {
+    /// <summary>
+    /// Active checks of pools created at runtime (through the registry): the service's <c>health-check</c> block
+    /// over <c>clusterlb.health-check</c>. Configured pools keep their own.
+    /// </summary>
+    public HealthCheckSettings RuntimeHealthCheck { get; init; } = HealthCheckSettings.Default;
+
+    /// <summary>Passive checks of pools created at runtime, layered like <see cref="RuntimeHealthCheck"/>.</summary>
+    public PassiveHealthSettings RuntimePassive { get; init; } = PassiveHealthSettings.Default;
+
     /// <summary>Every host of every pool.</summary>
     public int HostCount => Pools.Sum(p => p.Hosts.Length);
 }

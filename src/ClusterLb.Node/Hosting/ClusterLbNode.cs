@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using ClusterLb.Actors;
 using ClusterLb.Balancing.Actors;
+using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Cluster;
 using ClusterLb.Persistence;
@@ -55,6 +56,9 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The admin listener's URL (<c>GET /status</c>, <c>GET /api/audit</c>).</summary>
     public Uri AdminUrl => _frontEnd.AdminUrl;
 
+    /// <summary>The replicated registry of pools and hosts: views and admin writes.</summary>
+    public IRegistryAdmin Registry { get; private init; } = null!;
+
     /// <summary>The admin audit log actor.</summary>
     public IActorRef AuditLog { get; private init; } = ActorRefs.Nobody;
 
@@ -101,15 +105,23 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             // One log per node: nodes sharing a database must not write the same persistence id.
             var auditLog = system.ActorOf(AuditLogActor.Props(AuditPersistenceId(settings.Name)), "audit-log");
 
+            // The replicator after persistence (its durable store lives there); the routers follow the registry it holds,
+            // and the first snapshots below are the registry's (seeded from the configuration where absent).
+            var registrySettings = ReadRegistrySettings(settings);
+            var replica = RegistryReplica.Of(system, clustered ? ClusterLb.Cluster.Cluster.Get(system).SelfAddress.ToString() : settings.Name);
             var handles = BalancerActor.CreateHandles(settings.Balancing);
-            var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient), BalancerActor.Name);
-            await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+            var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient, replica, registrySettings), BalancerActor.Name);
+            var registry = new RegistryAdmin(replica, settings.Balancing, registrySettings, balancer);
+            await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+
+            var adminEvents = StartAdminEvents(system, remoting);
 
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
             frontEnd = ProxyFrontEnd.Create(
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
-                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5)),
-                clustered ? new ClusterAdmin(ClusterLb.Cluster.Cluster.Get(system)) : null);
+                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
+                clustered ? new ClusterAdmin(ClusterLb.Cluster.Cluster.Get(system)) : null,
+                registry, new ActorAdminEventFeed(adminEvents));
             // node-start is stored before the listeners bind: once they accept traffic the caller must be able to
             // install its signal handlers at once, without a journal write (an fsync) in between.
             try
@@ -140,7 +152,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 }
             });
 
-            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog, RemotingClosed = remotingClosed };
+            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog, RemotingClosed = remotingClosed, Registry = registry };
             LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
             return result;
         }
@@ -171,6 +183,33 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         {
             // A taken cluster port or a bad seed address: one clear line for the operator, not a stack trace.
             throw new NodeStartException($"cannot start the cluster node (clusterlb.cluster / clusterlb.remote): {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Starts the relay behind <c>GET /events</c>; clustered, it shares events over DistributedPubSub, whose peers
+    /// must be able to read the event envelope.
+    /// </summary>
+    private static IActorRef StartAdminEvents(ActorSystem system, Remoting? remoting)
+    {
+        IActorRef? mediator = null;
+        if (remoting is not null)
+        {
+            remoting.Transport.Serializer.Register(ClusterLb.Node.Hosting.Wire.AdminEventsReflection.Descriptor);
+            mediator = ClusterLb.Cluster.Tools.DistributedPubSub.Get(system).Mediator;
+        }
+        return system.ActorOf(AdminEventRelay.Props(mediator), AdminEventRelay.Name);
+    }
+
+    private static RegistrySettings ReadRegistrySettings(NodeSettings settings)
+    {
+        try
+        {
+            return RegistrySettings.FromConfig(settings.Config);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new NodeStartException($"invalid registry settings: {ex.Message}", ex);
         }
     }
 

@@ -1,18 +1,29 @@
 using System.Text.Json;
+using ClusterLb.Proxy.Admin.Events;
+using ClusterLb.Proxy.Admin.Registry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterLb.Proxy.Admin;
 
 /// <summary>
 /// Routes the admin listener's requests: <c>GET /status</c> (open unless <c>protect-status</c>), everything under
-/// <c>/api/</c> behind the bearer token, <c>GET /cluster/status</c> under the same rule as <c>/status</c>, the
-/// cluster commands (<c>POST /cluster/leave</c>, <c>POST /cluster/down</c>) behind the token, and a JSON 404/405
-/// with a reason for everything else.
+/// <c>/api/</c> behind the bearer token, <c>GET /cluster/status</c> and <c>GET /events</c> under the same rule as
+/// <c>/status</c>, the cluster commands (<c>POST /cluster/leave</c>, <c>POST /cluster/down</c>) behind the token,
+/// and a JSON 404/405 with a reason for everything else.
 /// </summary>
-public sealed class AdminEndpoints(AdminAccessSettings access, StatusEndpoint status, AuditEndpoint audit, ClusterEndpoint? cluster = null)
+public sealed class AdminEndpoints(
+    AdminAccessSettings access,
+    StatusEndpoint status,
+    AuditEndpoint audit,
+    ClusterEndpoint? cluster = null,
+    RegistryEndpoints? registry = null,
+    EventsEndpoint? events = null)
 {
     private readonly BearerTokenCheck _token = new(access.Token);
-    private readonly ClusterEndpoint _cluster = cluster ?? new ClusterEndpoint(null, TimeSpan.FromSeconds(5), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    private readonly ClusterEndpoint _cluster = cluster ?? new ClusterEndpoint(null, TimeSpan.FromSeconds(5), NullLogger.Instance);
+    private readonly RegistryEndpoints _registry = registry ?? new RegistryEndpoints(null, null, RegistryEndpointsOptions.Default, NullLogger.Instance);
+    private readonly EventsEndpoint _events = events ?? new EventsEndpoint(null, EventsEndpointOptions.Default, CancellationToken.None, NullLogger.Instance);
 
     /// <summary>Serializer options of every admin answer (camelCase, indented for humans with curl).</summary>
     public static JsonSerializerOptions JsonOptions => AdminResponses.JsonOptions;
@@ -56,6 +67,24 @@ public sealed class AdminEndpoints(AdminAccessSettings access, StatusEndpoint st
             return;
         }
 
+        if (path is "/events")
+        {
+            // Events show the same hosts and health as /status, so they follow the same rule.
+            if (access.ProtectStatus && _token.Refusal(request) is { } eventsRefusal)
+            {
+                await AdminResponses.UnauthorizedAsync(context, eventsRefusal).ConfigureAwait(false);
+            }
+            else if (!AdminResponses.IsRead(request))
+            {
+                await AdminResponses.MethodNotAllowedAsync(context, "/events").ConfigureAwait(false);
+            }
+            else
+            {
+                await _events.InvokeAsync(context).ConfigureAwait(false);
+            }
+            return;
+        }
+
         if (request.Path.StartsWithSegments("/cluster"))
         {
             // Commands change the membership: the token comes first, as for /api/.
@@ -95,9 +124,13 @@ public sealed class AdminEndpoints(AdminAccessSettings access, StatusEndpoint st
             {
                 await (AdminResponses.IsRead(request) ? audit.InvokeAsync(context) : AdminResponses.MethodNotAllowedAsync(context, "/api/audit")).ConfigureAwait(false);
             }
+            else if (path!.Split('/', StringSplitOptions.RemoveEmptyEntries)[1..] is var segments && RegistryEndpoints.Handles(segments))
+            {
+                await _registry.InvokeAsync(context, segments).ConfigureAwait(false);
+            }
             else
             {
-                await NotFoundAsync(context, "try GET /api/audit").ConfigureAwait(false);
+                await NotFoundAsync(context, "try GET /api/audit, GET /api/services or GET /api/pools").ConfigureAwait(false);
             }
             return;
         }

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Proxy.Admin.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +11,7 @@ namespace ClusterLb.Proxy.Admin;
 /// <c>GET /cluster/status</c>, <c>POST /cluster/leave</c> and <c>POST /cluster/down?address=...</c>; access rules
 /// are checked by <see cref="AdminEndpoints"/> before a request gets here.
 /// </summary>
-public sealed partial class ClusterEndpoint(IClusterAdmin? cluster, TimeSpan timeout, ILogger logger)
+public sealed partial class ClusterEndpoint(IClusterAdmin? cluster, TimeSpan timeout, ILogger logger, IRegistryAdmin? registry = null)
 {
     /// <summary>The reason every cluster endpoint gives on a node that runs without a cluster.</summary>
     public const string NotClusteredReason = "this node is not part of a cluster (set clusterlb.cluster.seed-nodes)";
@@ -25,7 +29,8 @@ public sealed partial class ClusterEndpoint(IClusterAdmin? cluster, TimeSpan tim
         object status;
         try
         {
-            status = await cluster.GetStatusAsync(deadline.Token).ConfigureAwait(false);
+            var registryStatus = RegistryStatusReader.ReadAsync(registry, deadline.Token);
+            status = WithRegistry(await cluster.GetStatusAsync(deadline.Token).ConfigureAwait(false), await registryStatus.ConfigureAwait(false));
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -35,6 +40,21 @@ public sealed partial class ClusterEndpoint(IClusterAdmin? cluster, TimeSpan tim
             return;
         }
         await AdminResponses.WriteAsync(context, StatusCodes.Status200OK, status).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The cluster daemon's status document with a <c>registry</c> field added after its own fields, which stay as
+    /// they are; the document itself when there is no registry.
+    /// </summary>
+    private static object WithRegistry(object status, object? registryStatus)
+    {
+        if (registryStatus is null
+            || JsonSerializer.SerializeToNode(status, status.GetType(), AdminResponses.JsonOptions) is not JsonObject document)
+        {
+            return status;
+        }
+        document["registry"] = JsonSerializer.SerializeToNode(registryStatus, registryStatus.GetType(), AdminResponses.JsonOptions);
+        return document;
     }
 
     /// <summary>Answers <c>POST /cluster/leave</c>: this node leaves.</summary>

@@ -14,7 +14,15 @@ public sealed record NodeStatus(string Name, string Version, DateTimeOffset Star
 /// <param name="Status"><c>healthy</c>, <c>degraded</c> or <c>unhealthy</c> over every service.</param>
 /// <param name="Detail">Summary over every host, such as <c>5/6 hosts healthy</c>.</param>
 /// <param name="Services">Per-service status from the router actors.</param>
-public sealed record StatusDocument(NodeStatus Node, string Status, string Detail, IReadOnlyList<ServiceStatus> Services);
+public sealed record StatusDocument(NodeStatus Node, string Status, string Detail, IReadOnlyList<ServiceStatus> Services)
+{
+    /// <summary>
+    /// The runtime registry's version and every node's lag behind it (or an error object when the registry did not
+    /// answer); absent on a node without a registry.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public object? Registry { get; init; }
+}
 
 /// <summary>The body of every admin error.</summary>
 /// <param name="Error">Short machine-friendly error name.</param>

@@ -1,15 +1,18 @@
+using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Reporting;
+using ClusterLb.Proxy.Admin.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterLb.Proxy.Admin;
 
-/// <summary><c>GET /status</c>: the node and every service's pools and hosts, asked from the actors.</summary>
-public sealed partial class StatusEndpoint(NodeInfo node, IStatusSource source, TimeSpan timeout, ILogger logger)
+/// <summary><c>GET /status</c>: the node and every service's pools and hosts, asked from the actors, and the registry version.</summary>
+public sealed partial class StatusEndpoint(NodeInfo node, IStatusSource source, TimeSpan timeout, ILogger logger, IRegistryAdmin? registry = null)
 {
     /// <summary>Builds the status document by asking the actors.</summary>
     public async Task<StatusDocument> BuildAsync(CancellationToken cancellation)
     {
+        var registryStatus = RegistryStatusReader.ReadAsync(registry, cancellation);
         var services = await source.GetServicesAsync(cancellation).ConfigureAwait(false);
         var hosts = services.SelectMany(s => s.Pools).SelectMany(p => p.Hosts).ToList();
         var healthy = hosts.Count(h => h.Health == "up");
@@ -18,7 +21,10 @@ public sealed partial class StatusEndpoint(NodeInfo node, IStatusSource source, 
             new NodeStatus(node.Name, node.Version, node.StartedAt, Math.Round((now - node.StartedAt).TotalSeconds, 3)),
             StatusWords.Of(healthy, hosts.Count),
             StatusWords.Detail(healthy, hosts.Count),
-            services);
+            services)
+        {
+            Registry = await registryStatus.ConfigureAwait(false),
+        };
     }
 
     /// <summary>Answers one request already routed here.</summary>

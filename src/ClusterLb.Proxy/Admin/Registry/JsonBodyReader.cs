@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace ClusterLb.Proxy.Admin.Registry;
+
+/// <summary>
+/// Reads an admin request body as one JSON object, bounded in size. Every refusal is an
+/// <see cref="AdminRequestException"/> with field <c>body</c>.
+/// </summary>
+public static class JsonBodyReader
+{
+    /// <summary>Largest body accepted (64 KiB): registry commands are a few hundred bytes.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
+
+    /// <summary>
+    /// The body's JSON object, or null when the body is empty and <paramref name="required"/> is false.
+    /// </summary>
+    public static async Task<JsonDocument?> ReadAsync(HttpRequest request, bool required, CancellationToken cancellation)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            throw TooLarge();
+        }
+        var bytes = await ReadBoundedAsync(request.Body, cancellation).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            return required ? throw AdminRequestException.Invalid("body", "a JSON object is required") : null;
+        }
+        if (request.ContentType is { } contentType && !IsJson(contentType))
+        {
+            throw new AdminRequestException(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "body",
+                $"Content-Type must be application/json (was '{contentType}')");
+        }
+        return Parse(bytes);
+    }
+
+    /// <summary>Parses <paramref name="utf8"/> as one JSON object.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, ParseOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw AdminRequestException.Invalid("body", $"malformed JSON: {ex.Message}");
+        }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = document.RootElement.ValueKind;
+            document.Dispose();
+            throw AdminRequestException.Invalid("body", $"the body must be a JSON object (was {JsonFields.KindName(kind)})");
+        }
+        return document;
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(Stream body, CancellationToken cancellation)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            using var collected = new MemoryStream();
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
+            {
+                // Chunked bodies have no Content-Length: stop reading as soon as the limit is passed.
+                if (collected.Length + read > MaxBodyBytes)
+                {
+                    throw TooLarge();
+                }
+                collected.Write(buffer, 0, read);
+            }
+            return collected.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsJson(string contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType is { } type
+        && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static AdminRequestException TooLarge() =>
+        new(StatusCodes.Status413PayloadTooLarge, "too-large", "body", $"the body must be at most {MaxBodyBytes} bytes");
+}
