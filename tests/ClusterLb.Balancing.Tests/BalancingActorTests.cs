@@ -142,10 +142,12 @@ public sealed class BalancingActorTests : IAsyncLifetime
 /// <summary>Poll-until-deadline: the condition decides, the short pause only spaces the polls.</summary>
 internal static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string what)
+    public static Task TrueAsync(Func<bool> condition, string what) => TrueAsync(() => Task.FromResult(condition()), what);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

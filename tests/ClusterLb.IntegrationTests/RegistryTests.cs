@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
+using ClusterLb.Actors;
+using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.IntegrationTests.Infrastructure;
+using ClusterLb.Proxy;
 using Xunit.Abstractions;
 
 namespace ClusterLb.IntegrationTests;
@@ -55,7 +59,7 @@ public sealed class RegistryTests(ITestOutputHelper output)
 
         b2.GateProbes = false;
         b2.AllowProbes(1000);
-        await harness.WaitForHealthAsync("b2", Balancing.Health.HostHealth.Up);
+        await harness.WaitForHealthAsync("b2", HostHealth.Up);
         var answers = await harness.SendAsync(20);
         Assert.Equal(10, answers.GetValueOrDefault("b1"));
         Assert.Equal(10, answers.GetValueOrDefault("b2"));
@@ -105,6 +109,192 @@ public sealed class RegistryTests(ITestOutputHelper output)
             Assert.Equal((RegistryWriteStatus.Invalid, field), (result.Status, result.Field));
             Assert.False(string.IsNullOrWhiteSpace(result.Reason));
             Assert.Null(result.Pool);
+        }
+    }
+
+    [Fact]
+    public async Task A_removed_host_leaves_rotation_at_once_while_its_request_in_flight_finishes()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
+        var (b1, b2) = (backends[0], backends[1]);
+        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, backends));
+        // Round robin puts one held request on each backend.
+        var first = harness.Client.GetStringAsync("/slow");
+        var second = harness.Client.GetStringAsync("/slow");
+        await Task.WhenAll(b1.SlowStarted, b2.SlowStarted).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var result = await harness.Node.Registry.ApplyAsync(new RemoveHost("main", "b2"), None);
+
+        Assert.Equal(RegistryWriteStatus.Applied, result.Status);
+        Assert.Equal(["b1"], result.Pool!.Hosts.Select(h => h.Id));
+        await Poll.UntilAsync(() => harness.Node.Handles["web"].Snapshot.TotalHosts == 1, "b2 to leave the routing snapshot");
+        var hitsAfterRemoval = b2.Hits;
+        var answers = await harness.SendAsync(10);
+        Assert.Equal(10, answers.GetValueOrDefault("b1"));
+        Assert.Equal(hitsAfterRemoval, b2.Hits);
+
+        // The request b2 held when it was removed still completes.
+        b2.ReleaseSlow();
+        b1.ReleaseSlow();
+        var done = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("b2 slow done", done);
+        Assert.Equal(hitsAfterRemoval, b2.Hits);
+    }
+
+    [Fact]
+    public async Task A_host_set_down_stays_out_however_its_checks_go_and_up_brings_it_back()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
+        var b2 = backends[1];
+        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, backends));
+        var registry = harness.Node.Registry;
+
+        var down = await registry.ApplyAsync(new SetHostState("main", "b2", HostAdminState.Down), None);
+        Assert.Equal(HostAdminState.Down, down.Pool!.Hosts.Single(h => h.Id == "b2").State);
+        await harness.WaitForHealthAsync("b2", HostHealth.Down);
+
+        // Passing checks keep coming (more than rise of them) and the checker says up, yet b2 stays out.
+        var probes = b2.Probes;
+        await Poll.UntilAsync(() => b2.Probes >= probes + 4, "b2 to pass more checks than rise");
+        Assert.False(harness.IsUp("b2"));
+        var view = (await registry.GetPoolAsync("main", None))!.Hosts.Single(h => h.Spec.Id == "b2");
+        Assert.Equal((HostAdminState.Down, "up"), (view.Spec.State, view.Health));
+        var hits = b2.Hits;
+        var answers = await harness.SendAsync(10);
+        Assert.Equal(10, answers.GetValueOrDefault("b1"));
+        Assert.Equal(hits, b2.Hits);
+
+        await registry.ApplyAsync(new SetHostState("main", "b2", HostAdminState.Up), None);
+        await harness.WaitForHealthAsync("b2", HostHealth.Up);
+        answers = await harness.SendAsync(10);
+        Assert.Equal(5, answers.GetValueOrDefault("b2"));
+    }
+
+    [Fact]
+    public async Task Drain_takes_a_host_out_of_rotation_and_up_brings_it_back()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
+        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, backends));
+
+        await harness.Node.Registry.ApplyAsync(new SetHostState("main", "b2", HostAdminState.Drain), None);
+        await harness.WaitForHealthAsync("b2", HostHealth.Down);
+        Assert.Equal(10, (await harness.SendAsync(10)).GetValueOrDefault("b1"));
+
+        await harness.Node.Registry.ApplyAsync(new SetHostState("main", "b2", HostAdminState.Up), None);
+        await harness.WaitForHealthAsync("b2", HostHealth.Up);
+    }
+
+    [Fact]
+    public async Task A_weight_change_changes_the_distribution()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
+        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, backends));
+        var answers = await harness.SendAsync(20);
+        Assert.Equal((10, 10), (answers.GetValueOrDefault("b1"), answers.GetValueOrDefault("b2")));
+
+        var result = await harness.Node.Registry.ApplyAsync(new UpdateHost("main", "b2", 3), None);
+
+        Assert.Equal(3, result.Pool!.Hosts.Single(h => h.Id == "b2").Weight);
+        await Poll.UntilAsync(() => harness.Node.Handles["web"].Snapshot.Pools[0].Healthy.Any(h => h.Id == "b2" && h.Weight == 3), "the new weight to reach the snapshot");
+        // Smooth weighted round robin: exactly 1:3 over whole cycles of 4.
+        answers = await harness.SendAsync(40);
+        Assert.Equal((10, 30), (answers.GetValueOrDefault("b1"), answers.GetValueOrDefault("b2")));
+    }
+
+    [Fact]
+    public async Task Pools_created_at_runtime_route_and_fail_over_and_a_deleted_pool_id_is_not_reused()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
+        var (b1, b2) = (backends[0], backends[1]);
+        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, [b1]));
+        var registry = harness.Node.Registry;
+        using var events = EventCollector.Start(harness.Node.System);
+
+        var created = await registry.ApplyAsync(new CreatePool("backup", "web", BalancingMethod.Random, 5), None);
+        Assert.Equal((RegistryWriteStatus.Applied, "majority"), (created.Status, created.Consistency));
+        Assert.Empty(created.Pool!.Hosts);
+        await registry.ApplyAsync(new AddHost("backup", "b2", b2.Url, 1), None);
+        await registry.ApplyAsync(new UpdatePool("backup", null, 1), None);
+        await registry.ApplyAsync(new UpdateHost("backup", "b2", 2), None);
+        Assert.Equal(["main", "backup"], (await registry.GetPoolsAsync(None)).Select(p => p.Id));
+        Assert.Equal(["main", "backup"], (await registry.GetServicesAsync(None)).Single().Pools.ToArray());
+        await Poll.UntilAsync(() => harness.Node.Handles["web"].Snapshot.Pools.Length == 2 && harness.IsUp("b2"), "the runtime pool and its host in rotation");
+
+        // The runtime pool takes traffic when the configured one has nothing healthy.
+        await registry.ApplyAsync(new SetHostState("main", "b1", HostAdminState.Down), None);
+        await harness.WaitForHealthAsync("b1", HostHealth.Down);
+        Assert.Equal(5, (await harness.SendAsync(5)).GetValueOrDefault("b2"));
+
+        var deleted = await registry.ApplyAsync(new DeletePool("backup"), None);
+        Assert.Equal((RegistryWriteStatus.Applied, "majority", (PoolSpec?)null), (deleted.Status, deleted.Consistency, deleted.Pool));
+        Assert.Null(await registry.GetPoolAsync("backup", None));
+        await Poll.UntilAsync(() => harness.Node.Handles["web"].Snapshot.Pools.Length == 1, "the deleted pool to leave the snapshot");
+        Assert.Equal(5, (await harness.SendAsync(5)).GetValueOrDefault("status 503"));
+        var reused = await registry.ApplyAsync(new CreatePool("backup", "web", BalancingMethod.RoundRobin, 1), None);
+        Assert.Equal((RegistryWriteStatus.Conflict, "id"), (reused.Status, reused.Field));
+
+        // Every applied change is announced on the event stream.
+        await Poll.UntilAsync(() => events.Has(RegistryEvent.RegistryChanged, "backup", null, "pool deleted"), "the pool deletion event");
+        Assert.True(events.Has(RegistryEvent.RegistryChanged, "backup", null, "pool created"));
+        // (Hosts added before this node followed the new pool's key arrive with the pool: "pool created (..., 1 hosts)".)
+        Assert.True(events.Has(RegistryEvent.RegistryChanged, "backup", "b2", "weight 1 -> 2"));
+        Assert.True(events.Has(RegistryEvent.RegistryChanged, "backup", null, "priority 5 -> 1"));
+        Assert.True(events.Has(RegistryEvent.RegistryChanged, "main", "b1", "state up -> down"));
+        Assert.True(events.Has(RegistryEvent.HostUp, "backup", "b2", ""));
+        Assert.All(events.All, e => Assert.Equal("test-node", e.Node));
+    }
+
+    [Fact(Skip = "Needs the durable registry keys (ddnet: the SQLite durable store behind registry-* keys), not on main yet; remove this Skip when it is.")]
+    public async Task A_restart_on_the_same_data_directory_keeps_runtime_changes_and_does_not_bring_back_a_removed_configured_host()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2", "b3");
+        using var dataDirectory = TempDirectory.Create();
+        var settings = NodeHarness.Settings(ProxySettings.Loopback, dataDirectory.Path,
+            new ServiceSettings("web", ServiceMatch.Any, [NodeHarness.Pool("main", 0, [backends[0], backends[1]])]));
+        await using (var first = await NodeHarness.StartAsync(output, [], settings))
+        {
+            var registry = first.Node.Registry;
+            Assert.Equal(RegistryWriteStatus.Applied, (await registry.ApplyAsync(new RemoveHost("main", "b2"), None)).Status);
+            Assert.Equal(RegistryWriteStatus.Applied, (await registry.ApplyAsync(new AddHost("main", "b3", backends[2].Url, 4), None)).Status);
+        }
+
+        await using var second = await NodeHarness.StartAsync(output, backends, settings);
+        var pool = (await second.Node.Registry.GetPoolAsync("main", None))!;
+        Assert.Equal(["b1", "b3"], pool.Hosts.Select(h => h.Spec.Id));
+        Assert.Equal(4, pool.Hosts[1].Spec.Weight);
+        Assert.Equal(["b1", "b3"], second.Node.Handles["web"].Snapshot.Pools[0].All.Select(h => h.Id));
+    }
+
+    /// <summary>Collects the registry events published on a node's event stream.</summary>
+    private sealed class EventCollector : IDisposable
+    {
+        private readonly ConcurrentQueue<RegistryEvent> _events = new();
+        private readonly ActorSystem _system;
+        private readonly IActorRef _actor;
+
+        private EventCollector(ActorSystem system)
+        {
+            _system = system;
+            _actor = system.ActorOf(Props.Create(() => new Listener(_events)));
+            system.EventStream.Subscribe(_actor, typeof(RegistryEvent));
+        }
+
+        public IReadOnlyList<RegistryEvent> All => [.. _events];
+
+        public static EventCollector Start(ActorSystem system) => new(system);
+
+        public bool Has(string kind, string pool, string? host, string detailStart) =>
+            _events.Any(e => e.Kind == kind && e.Pool == pool && e.Host == host && e.Detail.StartsWith(detailStart, StringComparison.Ordinal) && e.Service == "web");
+
+        public void Dispose()
+        {
+            _system.EventStream.Unsubscribe(_actor);
+            _system.Stop(_actor);
+        }
+
+        private sealed class Listener : ReceiveActor
+        {
+            public Listener(ConcurrentQueue<RegistryEvent> events) => Receive<RegistryEvent>(events.Enqueue);
         }
     }
 }

@@ -93,23 +93,32 @@ public sealed class RegistryAdmin : IRegistryAdmin
         await _writes.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            return command switch
+            var result = await ApplyLockedAsync(command, cancellation).ConfigureAwait(false);
+            if (result.Status == RegistryWriteStatus.Applied)
             {
-                CreatePool c => await CreateAsync(c, cancellation).ConfigureAwait(false),
-                DeletePool d => await DeleteAsync(d, cancellation).ConfigureAwait(false),
-                UpdatePool u => await EditPoolAsync(u.PoolId, map => UpdatePoolEntry(u, map), cancellation).ConfigureAwait(false),
-                AddHost a => await EditPoolAsync(a.PoolId, map => AddHostEntry(a, map), cancellation).ConfigureAwait(false),
-                UpdateHost u => await EditPoolAsync(u.PoolId, map => EditHost(u.PoolId, u.HostId, map, h => h with { Weight = u.Weight }), cancellation).ConfigureAwait(false),
-                SetHostState s => await EditPoolAsync(s.PoolId, map => EditHost(s.PoolId, s.HostId, map, h => h with { State = s.State }), cancellation).ConfigureAwait(false),
-                RemoveHost r => await EditPoolAsync(r.PoolId, map => RemoveHostEntry(r, map), cancellation).ConfigureAwait(false),
-                _ => RegistryWriteResult.Invalid("command", $"unknown command {command.GetType().Name}"),
-            };
+                // This node's routers apply the change now rather than at the next notification interval, and each
+                // command is applied (and announced) on its own.
+                _replica.Replicator.Tell(FlushChanges.Instance);
+            }
+            return result;
         }
         finally
         {
             _writes.Release();
         }
     }
+
+    private Task<RegistryWriteResult> ApplyLockedAsync(RegistryCommand command, CancellationToken cancellation) => command switch
+    {
+        CreatePool c => CreateAsync(c, cancellation),
+        DeletePool d => DeleteAsync(d, cancellation),
+        UpdatePool u => EditPoolAsync(u.PoolId, map => UpdatePoolEntry(u, map), cancellation),
+        AddHost a => EditPoolAsync(a.PoolId, map => AddHostEntry(a, map), cancellation),
+        UpdateHost u => EditPoolAsync(u.PoolId, map => EditHost(u.PoolId, u.HostId, map, h => h with { Weight = u.Weight }), cancellation),
+        SetHostState s => EditPoolAsync(s.PoolId, map => EditHost(s.PoolId, s.HostId, map, h => h with { State = s.State }), cancellation),
+        RemoveHost r => EditPoolAsync(r.PoolId, map => RemoveHostEntry(r, map), cancellation),
+        _ => Task.FromResult(RegistryWriteResult.Invalid("command", $"unknown command {command.GetType().Name}")),
+    };
 
     private async Task<RegistryWriteResult> CreateAsync(CreatePool create, CancellationToken cancellation)
     {

@@ -20,30 +20,20 @@ internal static class RegistrySeeder
 
     public static async Task<RegistryLoad> SeedAndLoadAsync(RegistryReplica replica, BalancingSettings balancing, RegistrySettings settings)
     {
+        var reader = new StartupReader(replica, settings);
         var seeded = ImmutableArray.CreateBuilder<string>();
         foreach (var service in balancing.Services)
         {
             foreach (var pool in service.Pools)
             {
-                if (await IsAbsentAsync(replica, pool.Id, settings).ConfigureAwait(false))
+                if (await reader.ReadAsync(RegistryKeys.Pool(pool.Id)).ConfigureAwait(false) is NotFound)
                 {
                     await SeedAsync(replica, service.Name, pool).ConfigureAwait(false);
                     seeded.Add(pool.Id);
                 }
             }
         }
-        return await LoadAsync(replica, seeded.ToImmutable()).ConfigureAwait(false);
-    }
-
-    private static async Task<bool> IsAbsentAsync(RegistryReplica replica, string poolId, RegistrySettings settings)
-    {
-        var key = RegistryKeys.Pool(poolId);
-        var reply = await replica.Replicator.Ask<object>(new Get(key, new ReadMajority(settings.SeedReadTimeout)), settings.SeedReadTimeout + LocalTimeout).ConfigureAwait(false);
-        if (reply is GetFailure)
-        {
-            reply = await replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout).ConfigureAwait(false);
-        }
-        return reply is NotFound;
+        return await LoadAsync(reader, seeded.ToImmutable()).ConfigureAwait(false);
     }
 
     private static async Task SeedAsync(RegistryReplica replica, string service, PoolSettings pool)
@@ -78,19 +68,23 @@ internal static class RegistrySeeder
         }
     }
 
-    /// <summary>Reads the route table, every routed pool and the version from the local replica.</summary>
-    public static async Task<RegistryLoad> LoadAsync(RegistryReplica replica, ImmutableArray<string> seeded)
+    /// <summary>
+    /// Reads the route table, every routed pool and the version at majority (locally when the majority does not
+    /// answer), so a node joining a running cluster starts routing with the registry the others hold.
+    /// </summary>
+    private static async Task<RegistryLoad> LoadAsync(StartupReader reader, ImmutableArray<string> seeded)
     {
-        var routes = await GetAsync(replica, RegistryKeys.Pools).ConfigureAwait(false);
+        var routes = await reader.ReadAsync(RegistryKeys.Pools).ConfigureAwait(false) is GetSuccess r ? r.Get(RegistryKeys.Pools) : null;
         var maps = ImmutableDictionary.CreateBuilder<string, LWWMap<string, string>>(StringComparer.Ordinal);
         foreach (var id in (routes?.Entries.Keys ?? []))
         {
-            if (await GetAsync(replica, RegistryKeys.Pool(id)).ConfigureAwait(false) is { } map)
+            var key = RegistryKeys.Pool(id);
+            if (await reader.ReadAsync(key).ConfigureAwait(false) is GetSuccess pool)
             {
-                maps[id] = map;
+                maps[id] = pool.Get(key);
             }
         }
-        var version = await GetAsync(replica, RegistryKeys.Version).ConfigureAwait(false);
+        var version = await reader.ReadAsync(RegistryKeys.Version).ConfigureAwait(false) is GetSuccess v ? v.Get(RegistryKeys.Version) : null;
         return new RegistryLoad(
             routes?.Entries.WithComparers(StringComparer.Ordinal) ?? ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
             maps.ToImmutable(),
@@ -98,10 +92,27 @@ internal static class RegistrySeeder
             seeded);
     }
 
-    private static async Task<T?> GetAsync<T>(RegistryReplica replica, Key<T> key)
-        where T : class, IReplicatedData
+    /// <summary>
+    /// Reads at majority, merging what the others hold into this replica, or locally when they do not answer in
+    /// time. After one majority read has timed out the rest read locally: the majority is not there, and waiting
+    /// for it once per key would hold the node's start for a timeout per pool.
+    /// </summary>
+    private sealed class StartupReader(RegistryReplica replica, RegistrySettings settings)
     {
-        var reply = await replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout).ConfigureAwait(false);
-        return reply is GetSuccess success ? success.Get(key) : null;
+        private bool _majorityMissing;
+
+        public async Task<object> ReadAsync(IKey key)
+        {
+            if (!_majorityMissing)
+            {
+                var reply = await replica.Replicator.Ask<object>(new Get(key, new ReadMajority(settings.SeedReadTimeout)), settings.SeedReadTimeout + LocalTimeout).ConfigureAwait(false);
+                if (reply is not GetFailure)
+                {
+                    return reply;
+                }
+                _majorityMissing = true;
+            }
+            return await replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout).ConfigureAwait(false);
+        }
     }
 }

@@ -1,0 +1,157 @@
+using System.Collections.Immutable;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Balancing.Settings;
+using ClusterLb.DistributedData.Crdt;
+using ClusterLb.Hocon;
+
+namespace ClusterLb.Balancing.Tests;
+
+/// <summary>The registry's value format, validation, settings and change descriptions, without actors.</summary>
+public sealed class RegistryModelTests
+{
+    private static readonly ReplicaId Writer = new("clb://test@127.0.0.1:1", 1);
+    private static readonly IReadOnlySet<string> Services = new HashSet<string> { "web", "api" };
+
+    [Fact]
+    public void A_pool_key_round_trips_through_the_json_entries()
+    {
+        var map = LWWMap<string, string>.Empty
+            .SetItem(Writer, RegistryKeys.PoolEntry, RegistryCodec.EncodePool("web", BalancingMethod.Random, 3))
+            .SetItem(Writer, "z", RegistryCodec.EncodeHost(new HostSpec("z", new Uri("https://10.0.0.9:8443/base"), 7, HostAdminState.Drain)))
+            .SetItem(Writer, "a", RegistryCodec.EncodeHost(new HostSpec("a", new Uri("http://10.0.0.1:80"), 1, HostAdminState.Down)));
+
+        var pool = RegistryCodec.DecodePool("p", map)!;
+
+        Assert.Equal(("p", "web", BalancingMethod.Random, 3), (pool.Id, pool.Service, pool.Method, pool.Priority));
+        Assert.Equal(
+            [new HostSpec("a", new Uri("http://10.0.0.1:80"), 1, HostAdminState.Down), new HostSpec("z", new Uri("https://10.0.0.9:8443/base"), 7, HostAdminState.Drain)],
+            pool.Hosts.ToArray());
+        Assert.Equal("""{"address":"http://10.0.0.1/","weight":1,"state":"down"}""", map.Entries["a"]);
+    }
+
+    [Fact]
+    public void Unreadable_host_entries_are_skipped_and_named_and_a_map_without_pool_entry_is_no_pool()
+    {
+        var map = LWWMap<string, string>.Empty
+            .SetItem(Writer, RegistryKeys.PoolEntry, RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0))
+            .SetItem(Writer, "good", RegistryCodec.EncodeHost(new HostSpec("good", new Uri("http://10.0.0.1"), 2, HostAdminState.Up)))
+            .SetItem(Writer, "notjson", "{")
+            .SetItem(Writer, "heavy", """{"address":"http://10.0.0.2","weight":100000,"state":"up"}""")
+            .SetItem(Writer, "odd", """{"address":"http://10.0.0.3","weight":1,"state":"sideways"}""");
+        var problems = new List<string>();
+
+        var pool = RegistryCodec.DecodePool("p", map, problems)!;
+
+        Assert.Equal(["good"], pool.Hosts.Select(h => h.Id));
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Contains("'notjson'"));
+        Assert.Null(RegistryCodec.DecodePool("p", map.Remove(Writer, RegistryKeys.PoolEntry)));
+        Assert.Null(RegistryCodec.DecodePool("p", LWWMap<string, string>.Empty.SetItem(Writer, RegistryKeys.PoolEntry, "[]"), problems));
+        Assert.Contains(problems, p => p.Contains("unreadable pool entry"));
+    }
+
+    [Theory]
+    [InlineData("id", "bad id")]
+    [InlineData("id", "")]
+    [InlineData("id", "$pool")]
+    public void Host_ids_are_checked(string field, string id)
+    {
+        var result = RegistryValidator.Check(new AddHost("p", id, new Uri("http://10.0.0.1"), 1), Services);
+        Assert.Equal((RegistryWriteStatus.Invalid, field), (result!.Status, result.Field));
+    }
+
+    [Fact]
+    public void Each_refusal_names_its_field()
+    {
+        var ok = new Uri("http://10.0.0.1");
+        Assert.Null(RegistryValidator.Check(new AddHost("p", "h-1_x.y", ok, HostSettings.MaxWeight), Services));
+        Assert.Null(RegistryValidator.Check(new CreatePool("p", "api", BalancingMethod.RoundRobin, RegistryValidator.MaxPriority), Services));
+        Assert.Null(RegistryValidator.Check(new UpdatePool("p", null, 2), Services));
+        Assert.Equal("service", RegistryValidator.Check(new CreatePool("p", "nope", BalancingMethod.RoundRobin, 0), Services)!.Field);
+        Assert.Contains("api, web", RegistryValidator.Check(new CreatePool("p", "nope", BalancingMethod.RoundRobin, 0), Services)!.Reason);
+        Assert.Equal("priority", RegistryValidator.Check(new CreatePool("p", "web", BalancingMethod.RoundRobin, RegistryValidator.MaxPriority + 1), Services)!.Field);
+        Assert.Equal("priority", RegistryValidator.Check(new UpdatePool("p", BalancingMethod.Random, -5), Services)!.Field);
+        Assert.Equal("method", RegistryValidator.Check(new UpdatePool("p", (BalancingMethod)7, null), Services)!.Field);
+        Assert.Equal("address", RegistryValidator.Check(new AddHost("p", "h", new Uri("file:///etc/passwd"), 1), Services)!.Field);
+        Assert.Equal("address", RegistryValidator.Check(new AddHost("p", "h", null!, 1), Services)!.Field);
+        Assert.Equal("weight", RegistryValidator.Check(new UpdateHost("p", "h", -1), Services)!.Field);
+        Assert.Equal("command", RegistryValidator.Check(null!, Services)!.Field);
+    }
+
+    [Fact]
+    public void Changes_are_described_per_pool_and_host()
+    {
+        var host = new HostSpec("h", new Uri("http://10.0.0.1"), 1, HostAdminState.Up);
+        var before = new Dictionary<string, PoolSpec>
+        {
+            ["p"] = new("p", "web", BalancingMethod.RoundRobin, 0, [host, host with { Id = "gone" }]),
+            ["old"] = new("old", "web", BalancingMethod.RoundRobin, 1, []),
+        };
+        var after = new Dictionary<string, PoolSpec>
+        {
+            ["p"] = new("p", "web", BalancingMethod.Random, 2, [host with { Weight = 4, State = HostAdminState.Drain }, host with { Id = "new" }]),
+            ["fresh"] = new("fresh", "web", BalancingMethod.RoundRobin, 3, []),
+        };
+
+        var changes = RegistryDiff.Changes(before, after).Select(c => $"{c.Pool.Id}/{c.Host ?? "-"}: {c.Detail}").ToList();
+
+        Assert.Equal(
+        [
+            "old/-: pool deleted",
+            "fresh/-: pool created (round-robin, priority 3, 0 hosts)",
+            "p/-: method round-robin -> random",
+            "p/-: priority 0 -> 2",
+            "p/gone: host removed",
+            "p/h: weight 1 -> 4",
+            "p/h: state up -> drain",
+            "p/new: host added (http://10.0.0.1/, weight 1, up)",
+        ], changes);
+        Assert.True(RegistryDiff.Same(after["p"], after["p"] with { Hosts = [.. after["p"].Hosts] }));
+        Assert.False(RegistryDiff.Same(before["p"], after["p"]));
+    }
+
+    [Fact]
+    public void Registry_settings_read_their_block_and_refuse_a_non_positive_timeout_naming_the_key()
+    {
+        var settings = RegistrySettings.FromConfig(ConfigFactory.ParseString("clusterlb.registry { write-timeout = 250ms }"));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), settings.WriteTimeout);
+        Assert.Equal(new RegistrySettings().SeedReadTimeout, settings.SeedReadTimeout);
+        Assert.Equal(new RegistrySettings(), RegistrySettings.FromConfig(null));
+
+        var ex = Assert.Throws<ArgumentException>(() => RegistrySettings.FromConfig(ConfigFactory.ParseString("clusterlb.registry.seed-read-timeout = 0s")));
+        Assert.Contains("clusterlb.registry.seed-read-timeout", ex.Message);
+    }
+
+    [Fact]
+    public void Pool_ids_must_be_unique_across_services_and_the_error_names_both_places()
+    {
+        var ex = Assert.Throws<SettingsException>(() => BalancingConfigReader.Read(ConfigFactory.ParseString("""
+            clusterlb.services {
+              api { match.path-prefix = "/api", pools = [{ id = main, hosts = ["http://127.0.0.1:1"] }] }
+              web { pools = [{ id = main, hosts = ["http://127.0.0.1:2"] }] }
+            }
+            """, "test.conf").Resolve()));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Contains("clusterlb.services.web.pools[0].id", error);
+        Assert.Contains("duplicate pool id 'main'", error);
+        Assert.Contains("clusterlb.services.api.pools[0]", error);
+        Assert.StartsWith("test.conf:3:", error);
+    }
+
+    [Fact]
+    public void Runtime_pools_take_the_services_checks_over_the_global_ones()
+    {
+        var settings = BalancingConfigReader.Read(ConfigFactory.ParseString("""
+            clusterlb.health-check { path = "/global", rise = 4 }
+            clusterlb.services.web {
+              health-check { path = "/svc", passive.fall = 9 }
+              pools = [{ id = main, health-check.path = "/pool", hosts = ["http://127.0.0.1:1"] }]
+            }
+            """).Resolve());
+
+        var web = settings.Services.Single();
+        Assert.Equal(("/svc", 4, 9), (web.RuntimeHealthCheck.Path, web.RuntimeHealthCheck.Rise, web.RuntimePassive.Fall));
+        Assert.Equal("/pool", web.Pools.Single().HealthCheck.Path);
+    }
+}
