@@ -8,7 +8,6 @@ using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Proxy.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -26,9 +25,11 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly HttpMessageInvoker _client;
     private readonly ProxyMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _adminStopping;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger, CancellationTokenSource adminStopping)
     {
+        _adminStopping = adminStopping;
         _settings = settings;
         _proxy = proxy;
         _admin = admin;
@@ -89,6 +90,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 metrics,
                 sp.GetRequiredService<ILogger<ProxyRequestHandler>>()).InvokeAsync);
 
+        // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
+        var adminStopping = new CancellationTokenSource();
         var admin = KestrelListener.Create(
             "clusterlb-admin",
             [(settings.Admin, HttpProtocols.Http1)],
@@ -100,10 +103,9 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
                 new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
                 new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
-                new EventsEndpoint(events, EventsEndpointOptions.Default,
-                    sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, sp.GetRequiredService<ILogger<EventsEndpoint>>())).InvokeAsync);
+                new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>())).InvokeAsync);
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>());
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
     }
 
     /// <summary>Binds and starts both listeners.</summary>
@@ -137,7 +139,11 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     }
 
     /// <summary>Stops the admin listener.</summary>
-    public Task StopAdminAsync(CancellationToken cancellation = default) => _admin.StopAsync(cancellation);
+    public Task StopAdminAsync(CancellationToken cancellation = default)
+    {
+        _adminStopping.Cancel();
+        return _admin.StopAsync(cancellation);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -146,6 +152,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         await _admin.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
         _metrics.Dispose();
+        _adminStopping.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening on {HttpUrl} (HTTP/1.1), h2c {Http2Url}; admin on {AdminUrl}")]

@@ -123,6 +123,14 @@ public sealed class RegistryModelTests
     }
 
     [Fact]
+    public void The_shipped_reference_conf_holds_the_registry_defaults()
+    {
+        var reference = ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")).Resolve();
+        Assert.True(reference.HasPath(RegistrySettings.ConfigPath));
+        Assert.Equal(new RegistrySettings(), RegistrySettings.FromConfig(reference));
+    }
+
+    [Fact]
     public void Pool_ids_must_be_unique_across_services_and_the_error_names_both_places()
     {
         var ex = Assert.Throws<SettingsException>(() => BalancingConfigReader.Read(ConfigFactory.ParseString("""
@@ -153,5 +161,25 @@ public sealed class RegistryModelTests
         var web = settings.Services.Single();
         Assert.Equal(("/svc", 4, 9), (web.RuntimeHealthCheck.Path, web.RuntimeHealthCheck.Rise, web.RuntimePassive.Fall));
         Assert.Equal("/pool", web.Pools.Single().HealthCheck.Path);
+    }
+
+    [Fact]
+    public void Bad_checks_for_runtime_pools_are_refused_once_even_when_every_configured_pool_overrides_them()
+    {
+        var ex = Assert.Throws<SettingsException>(() => BalancingConfigReader.Read(ConfigFactory.ParseString("""
+            clusterlb.services.web {
+              health-check.rise = 0
+              pools = [{ id = main, health-check.rise = 2, hosts = ["http://127.0.0.1:1"] }]
+            }
+            """).Resolve()));
+        Assert.Equal(["clusterlb.services.web.health-check.rise: must be at least 1 (was 0)."], ex.Errors.Select(e => e[e.IndexOf("clusterlb.", StringComparison.Ordinal)..]));
+
+        var inherited = Assert.Throws<SettingsException>(() => BalancingConfigReader.Read(ConfigFactory.ParseString("""
+            clusterlb.services.web {
+              health-check.rise = 0
+              pools = [{ id = main, hosts = ["http://127.0.0.1:1"] }]
+            }
+            """).Resolve()));
+        Assert.Contains("clusterlb.services.web.pools[0].health-check.rise", Assert.Single(inherited.Errors));
     }
 }

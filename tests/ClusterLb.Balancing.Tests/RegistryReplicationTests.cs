@@ -85,6 +85,32 @@ public sealed class RegistryReplicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restart_on_the_durable_registry_keeps_runtime_changes_and_does_not_reseed_what_was_removed()
+    {
+        var store = new InMemoryDurableStore();
+        var first = StartReplica("n1", store: store);
+        await StartBalancerAsync(first);
+        Assert.Equal(RegistryWriteStatus.Applied, (await first.Admin.ApplyAsync(new RemoveHost("main", "a"), None)).Status);
+        Assert.Equal(RegistryWriteStatus.Applied, (await first.Admin.ApplyAsync(new AddHost("main", "c", new Uri("http://c.test"), 4), None)).Status);
+        Assert.Equal(RegistryWriteStatus.Applied, (await first.Admin.ApplyAsync(new CreatePool("extra", "web", BalancingMethod.RoundRobin, 1), None)).Status);
+        Assert.Equal(RegistryWriteStatus.Applied, (await first.Admin.ApplyAsync(new DeletePool("extra"), None)).Status);
+        // The replicator stores one key at a time, in order: once a marker written last is stored, so is every change.
+        var marker = new Key<GCounter>("registry-test-marker");
+        await first.Replica.Replicator.Ask<UpdateSuccess>(Update.Create(marker, GCounter.Empty, WriteLocal.Instance, c => c.Increment(first.Replica.Self)), TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => store.Keys.Contains(marker.Id), "the changes to be stored");
+        await first.System.Terminate();
+
+        // Same configuration (hosts a and b), same stored registry, a new incarnation.
+        var second = StartReplica("n1-again", store: store);
+        await StartBalancerAsync(second);
+
+        Assert.Equal(["b", "c"], second.Handles["web"].Snapshot.Pools.Single().All.Select(h => h.Id));
+        Assert.Equal(4, (await second.Admin.GetPoolAsync("main", None))!.Hosts.Single(h => h.Spec.Id == "c").Spec.Weight);
+        Assert.Null(await second.Admin.GetPoolAsync("extra", None));
+        Assert.Equal(RegistryWriteStatus.Conflict, (await second.Admin.ApplyAsync(new CreatePool("extra", "web", BalancingMethod.RoundRobin, 1), None)).Status);
+    }
+
+    [Fact]
     public async Task A_node_that_cannot_reach_the_majority_at_start_seeds_from_its_local_replica()
     {
         var n1 = StartReplica("n1", TimeSpan.FromMilliseconds(300));
@@ -149,11 +175,11 @@ public sealed class RegistryReplicationTests : IAsyncLifetime
         return node;
     }
 
-    private TestNode StartReplica(string name, TimeSpan? writeTimeout = null)
+    private TestNode StartReplica(string name, TimeSpan? writeTimeout = null, IDurableStore? store = null)
     {
         var system = ActorSystem.Create(name);
-        var id = new ReplicaId($"clb://{name}@127.0.0.1:{25500 + _nodes.Count}", 1);
-        var replicator = system.ActorOf(Replicator.Props(id, Fast, null), "replicator");
+        var id = new ReplicaId($"clb://{name}@127.0.0.1:{25500 + _nodes.Count}", 1 + _nodes.Count);
+        var replicator = system.ActorOf(Replicator.Props(id, store is null ? Fast : Fast with { DurableKeys = ["registry-*"] }, store), "replicator");
         var replica = new RegistryReplica(replicator, id, name);
         var settings = new RegistrySettings { WriteTimeout = writeTimeout ?? TimeSpan.FromSeconds(3), SeedReadTimeout = TimeSpan.FromSeconds(1) };
         var node = new TestNode(name, system, replica, settings, BalancerActor.CreateHandles(Config));

@@ -149,25 +149,108 @@ public sealed class AdminEventsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(expected, (await DetailsUntilBothEndsAsync(onSecond)).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Real_health_changes_and_api_writes_reach_the_stream()
+    {
+        var node = await StartAsync("single", protectStatus: false);
+        using var api = new AdminClient(node.AdminUrl, Token);
+        await Poll.UntilAsync(async () => HealthOfB1(await api.GetAsync("/api/pools/main")) == "up", "b1 to be up");
+        await using var client = await SseClient.ConnectAsync(node.AdminUrl);
+
+        await _backend.StopAsync();
+        var down = await NextOfKindAsync(client, RegistryEvent.HostDown);
+        await _backend.RestartAsync();
+        var up = await NextOfKindAsync(client, RegistryEvent.HostUp);
+        var added = await api.PostAsync("/api/pools/main/hosts", """{"id":"b2","address":"http://127.0.0.1:9","weight":2}""");
+        var changed = await NextOfKindAsync(client, RegistryEvent.RegistryChanged);
+
+        Assert.Equal(("single", "web", "main", "b1"), Where(down));
+        Assert.Equal(("single", "web", "main", "b1"), Where(up));
+        Assert.Equal(201, added.Status);
+        Assert.Equal(("single", "web", "main", "b2"), Where(changed));
+        Assert.Contains("host added", changed.Json.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Clustered_an_api_write_reaches_a_majority_every_nodes_stream_and_both_status_documents()
+    {
+        var (ports, seeds) = ConfiguredNodes.Seeds(2);
+        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}] }}");
+        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}] }}");
+        await WaitForMembersAsync(first, 2);
+        await WaitForMembersAsync(second, 2);
+        using var api1 = new AdminClient(first.AdminUrl, Token);
+        using var api2 = new AdminClient(second.AdminUrl, Token);
+        await using var onSecond = await SseClient.ConnectAsync(second.AdminUrl);
+        await WarmUpAsync(first, "node1", onSecond);
+
+        var created = await api1.PostAsync("/api/pools", """{"id":"blue","service":"web","method":"random","priority":3}""");
+
+        Assert.Equal(201, created.Status);
+        Assert.Equal("majority", created.Str("consistency"));
+        // node1 announces the change it applied; its event reaches node2's stream through the cluster relay.
+        var announced = await NextOfKindAsync(onSecond, RegistryEvent.RegistryChanged);
+        Assert.Equal(("blue", "web"), (announced.Json.GetProperty("pool").GetString(), announced.Json.GetProperty("service").GetString()));
+
+        // Both status documents carry the registry part next to their own fields. (Replication of the write to
+        // node2's registry is the registry's concern and is not asserted here.)
+        var clusterStatus = await api1.GetAsync("/cluster/status");
+        Assert.Equal(200, clusterStatus.Status);
+        Assert.Equal(2, clusterStatus.Body.GetProperty("members").GetArrayLength());
+        Assert.True(clusterStatus.Body.GetProperty("registry").GetProperty("version").GetInt64() >= 1);
+        Assert.Contains(clusterStatus.Body.GetProperty("registry").GetProperty("nodes").EnumerateArray(),
+            n => n.GetProperty("node").GetString() == announced.Json.GetProperty("node").GetString());
+        using var status2 = new HttpClient { BaseAddress = second.AdminUrl };
+        using var statusDocument = JsonDocument.Parse(await status2.GetStringAsync("/status"));
+        Assert.Equal(JsonValueKind.Number, statusDocument.RootElement.GetProperty("registry").GetProperty("version").ValueKind);
+        output.WriteLine($"node2 after the write: /api/pools = {(await api2.GetAsync("/api/pools")).Body}; /status registry = {statusDocument.RootElement.GetProperty("registry")}");
+    }
+
+    private static async Task<SseEvent> NextOfKindAsync(SseClient client, string kind)
+    {
+        var skipped = new List<string>();
+        for (var read = 0; read < 100; read++)
+        {
+            var e = await client.NextEventAsync(TimeSpan.FromSeconds(20));
+            if (e.Name == kind)
+            {
+                Assert.Equal(kind, e.Json.GetProperty("kind").GetString());
+                return e;
+            }
+            skipped.Add(e.Data);
+        }
+        throw new Xunit.Sdk.XunitException($"no {kind} event among 100; skipped: {string.Join(" | ", skipped.Take(5))}");
+    }
+
+    private static (string?, string?, string?, string?) Where(SseEvent e) =>
+        (e.Json.GetProperty("node").GetString(), e.Json.GetProperty("service").GetString(), e.Json.GetProperty("pool").GetString(), e.Json.GetProperty("host").GetString());
+
+    private static string? HealthOfB1(AdminAnswer pool) =>
+        pool.Status == 200 ? pool.Body.GetProperty("hosts").EnumerateArray().Single(h => h.GetProperty("id").GetString() == "b1").GetProperty("health").GetString() : null;
+
     private static async Task WarmUpAsync(ClusterLbNode from, string name, SseClient to)
     {
         await Poll.UntilAsync(async () =>
         {
             Publish(from, name, RegistryEvent.RegistryChanged, null, $"warm-up {name}");
-            try
+            // Bounded: events of other kinds may keep arriving, and Poll checks its deadline only between attempts.
+            for (var read = 0; read < 50; read++)
             {
-                while (true)
+                SseEvent next;
+                try
                 {
-                    if ((await to.NextEventAsync(TimeSpan.FromMilliseconds(500))).Json.GetProperty("detail").GetString() == $"warm-up {name}")
-                    {
-                        return true;
-                    }
+                    next = await to.NextEventAsync(TimeSpan.FromMilliseconds(500));
+                }
+                catch (TimeoutException)
+                {
+                    return false;
+                }
+                if (next.Json.GetProperty("detail").GetString() == $"warm-up {name}")
+                {
+                    return true;
                 }
             }
-            catch (TimeoutException)
-            {
-                return false;
-            }
+            return false;
         }, $"{name}'s events to reach the other node's client", FormDeadline);
     }
 
@@ -192,6 +275,7 @@ public sealed class AdminEventsTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<ClusterLbNode> StartAsync(string name, bool protectStatus, string cluster = "") =>
         await _nodes.StartAsync(name, $$"""
             admin { token = "{{Token}}", protect-status = {{(protectStatus ? "on" : "off")}} }
+            health-check { path = "/health", interval = 100ms }
             services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend.Url}}" } ] } ]
             {{cluster}}
             """);

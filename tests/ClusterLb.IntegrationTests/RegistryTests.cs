@@ -4,6 +4,8 @@ using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.IntegrationTests.Infrastructure;
+using ClusterLb.Hocon;
+using ClusterLb.Node.Configuration;
 using ClusterLb.Proxy;
 using Xunit.Abstractions;
 
@@ -244,25 +246,48 @@ public sealed class RegistryTests(ITestOutputHelper output)
         Assert.All(events.All, e => Assert.Equal("test-node", e.Node));
     }
 
-    [Fact(Skip = "Needs the durable registry keys (ddnet: the SQLite durable store behind registry-* keys), not on main yet; remove this Skip when it is.")]
+    [Fact]
     public async Task A_restart_on_the_same_data_directory_keeps_runtime_changes_and_does_not_bring_back_a_removed_configured_host()
     {
         var backends = await NodeHarness.StartBackendsAsync("b1", "b2", "b3");
         using var dataDirectory = TempDirectory.Create();
-        var settings = NodeHarness.Settings(ProxySettings.Loopback, dataDirectory.Path,
-            new ServiceSettings("web", ServiceMatch.Any, [NodeHarness.Pool("main", 0, [backends[0], backends[1]])]));
+        var file = Path.Combine(dataDirectory.Path, "node.conf");
+        // As `clusterlb run --config`: the file over reference.conf, whose durable keys (registry-*) live in the
+        // node's SQLite database under its data directory.
+        await File.WriteAllTextAsync(file, $$"""
+            clusterlb {
+              node.name = "restarted"
+              node.data-dir = "{{dataDirectory.Path}}"
+              proxy.http { bind = "127.0.0.1", port = 0 }
+              proxy.http2.enabled = off
+              admin.port = 0
+              health-check { path = "/health", interval = 100ms }
+              services.web.pools = [
+                { id = main, hosts = [
+                    { id = b1, address = "{{backends[0].Url}}" }
+                    { id = b2, address = "{{backends[1].Url}}" }
+                ] }
+              ]
+            }
+            """);
+        var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
         await using (var first = await NodeHarness.StartAsync(output, [], settings))
         {
             var registry = first.Node.Registry;
             Assert.Equal(RegistryWriteStatus.Applied, (await registry.ApplyAsync(new RemoveHost("main", "b2"), None)).Status);
             Assert.Equal(RegistryWriteStatus.Applied, (await registry.ApplyAsync(new AddHost("main", "b3", backends[2].Url, 4), None)).Status);
+            Assert.Equal(RegistryWriteStatus.Applied, (await registry.ApplyAsync(new CreatePool("extra", "web", BalancingMethod.RoundRobin, 1), None)).Status);
+            Assert.Equal(RegistryWriteStatus.Applied, (await registry.ApplyAsync(new DeletePool("extra"), None)).Status);
         }
 
         await using var second = await NodeHarness.StartAsync(output, backends, settings);
         var pool = (await second.Node.Registry.GetPoolAsync("main", None))!;
         Assert.Equal(["b1", "b3"], pool.Hosts.Select(h => h.Spec.Id));
         Assert.Equal(4, pool.Hosts[1].Spec.Weight);
-        Assert.Equal(["b1", "b3"], second.Node.Handles["web"].Snapshot.Pools[0].All.Select(h => h.Id));
+        Assert.Equal(["b1", "b3"], second.Node.Handles["web"].Snapshot.Pools.Single().All.Select(h => h.Id));
+        Assert.Null(await second.Node.Registry.GetPoolAsync("extra", None));
+        var answers = await second.SendAsync(10);
+        Assert.Equal((2, 8, 0), (answers.GetValueOrDefault("b1"), answers.GetValueOrDefault("b3"), answers.GetValueOrDefault("b2")));
     }
 
     /// <summary>Collects the registry events published on a node's event stream.</summary>

@@ -43,6 +43,7 @@ public sealed class RegistryActor : ReceiveActor
         Receive<UpdateSuccess>(_ => { });
         Receive<UpdateTimeout>(_ => { });
         Receive<ModifyFailure>(_ => { });
+        Receive<StoreFailure>(_ => { });
     }
 
     /// <summary>Props for the follower.</summary>

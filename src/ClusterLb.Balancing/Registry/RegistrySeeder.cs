@@ -62,7 +62,8 @@ internal static class RegistrySeeder
         where T : IReplicatedData
     {
         var reply = await replica.Replicator.Ask<object>(Update.Create(key, initial, WriteLocal.Instance, modify), LocalTimeout).ConfigureAwait(false);
-        if (reply is not UpdateSuccess and not DataDeleted)
+        // A store failure leaves the seed applied in memory (the replicator logged it); routing goes on.
+        if (reply is not UpdateSuccess and not DataDeleted and not StoreFailure)
         {
             throw new InvalidOperationException($"seeding {key.Id} failed: {reply}");
         }

@@ -45,10 +45,16 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
                 errors.Add($"{at}.pools: a service needs at least one pool.");
                 continue;
             }
+            var poolErrors = errors.Count;
             for (var p = 0; p < service.Pools.Length; p++)
             {
                 ValidatePool(service.Pools[p], $"{at}.pools[{p}]", poolIds, errors);
             }
+            // The checks pools created at runtime get; a bad value the configured pools inherited is reported once.
+            var reported = errors.Skip(poolErrors).Select(CheckTail).ToHashSet(StringComparer.Ordinal);
+            var runtime = new List<string>();
+            ValidateChecks(service.RuntimeHealthCheck, service.RuntimePassive, at, runtime);
+            errors.AddRange(runtime.Where(e => !reported.Contains(CheckTail(e))));
         }
         if (errors.Count > 0)
         {
@@ -91,7 +97,17 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
             }
         }
 
-        var check = pool.HealthCheck;
+        ValidateChecks(pool.HealthCheck, pool.Passive, at, errors);
+    }
+
+    private static string CheckTail(string error)
+    {
+        var at = error.IndexOf(".health-check.", StringComparison.Ordinal);
+        return at < 0 ? error : error[at..];
+    }
+
+    private static void ValidateChecks(HealthCheckSettings check, PassiveHealthSettings passive, string at, List<string> errors)
+    {
         if (check.Interval <= TimeSpan.Zero)
         {
             errors.Add($"{at}.health-check.interval: must be positive (was {check.Interval}).");
@@ -116,13 +132,13 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
         {
             errors.Add($"{at}.health-check.healthy-statuses: no status code would count as healthy.");
         }
-        if (pool.Passive.Fall < 1)
+        if (passive.Fall < 1)
         {
-            errors.Add($"{at}.health-check.passive.fall: must be at least 1 (was {pool.Passive.Fall}).");
+            errors.Add($"{at}.health-check.passive.fall: must be at least 1 (was {passive.Fall}).");
         }
-        if (pool.Passive.DownTime <= TimeSpan.Zero)
+        if (passive.DownTime <= TimeSpan.Zero)
         {
-            errors.Add($"{at}.health-check.passive.down-time: must be positive (was {pool.Passive.DownTime}).");
+            errors.Add($"{at}.health-check.passive.down-time: must be positive (was {passive.DownTime}).");
         }
     }
 
