@@ -148,6 +148,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _adminStopping.Cancel();
         await _proxy.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
