@@ -288,8 +288,12 @@ public sealed class RegistryClusterTests(ITestOutputHelper output)
             var registries = new List<JsonElement>();
             foreach (var i in cluster.Indexes)
             {
-                registries.Add((await cluster.Api(i).GetAsync("/status")).Body.GetProperty("registry"));
-                registries.Add((await cluster.Api(i).GetAsync("/cluster/status")).Body.GetProperty("registry"));
+                foreach (var path in new[] { "/status", "/cluster/status" })
+                {
+                    var answer = await cluster.Api(i).GetAsync(path);
+                    Assert.True(answer.Status == 200, $"node {i + 1} {path}: {answer}");
+                    registries.Add(answer.Body.GetProperty("registry"));
+                }
             }
             seen = string.Join(" | ", registries.Select(r => JsonSerializer.Serialize(r)));
             version = registries[0].GetProperty("version").GetInt64();
