@@ -160,8 +160,8 @@ public sealed class RouterActor : ReceiveActor
         var pools = _pools.Values
             .OrderBy(p => p.Settings.Priority)
             .ThenBy(p => p.Settings.Id, StringComparer.Ordinal)
-            .Select(p => (p.Settings, Hosts: p.Hosts.Select(h => (h.Upstream, h.Checker)).ToList())).ToList();
-        var asks = pools.SelectMany(p => p.Hosts).Select(h => h.Checker.Ask<HostHealthReport>(GetHostHealth.Instance, AskTimeout)).ToList();
+            .Select(p => (p.Settings, Hosts: p.Hosts.Select(h => (h.Upstream, h.Checker, h.Health)).ToList())).ToList();
+        var asks = pools.SelectMany(p => p.Hosts.Select(h => AskHealthAsync(p.Settings.Id, h.Upstream.Id, h.Checker, h.Health))).ToList();
         Task.WhenAll(asks).ContinueWith(
             t =>
             {
@@ -173,6 +173,23 @@ public sealed class RouterActor : ReceiveActor
                 return ServiceStatusBuilder.Build(service, pools.Select(p => (p.Settings, p.Hosts.Select(h => (h.Upstream, reports[(p.Settings.Id, h.Upstream.Id)])).ToList())).ToList());
             },
             TaskScheduler.Default).PipeTo(replyTo);
+    }
+
+    /// <summary>
+    /// The checker's report. A checker stopped after this status was started (the registry removed its host in the
+    /// router's next message; the stop overtakes the question in its mailbox) never answers: its host is reported with
+    /// the router's last known health instead of failing the whole status.
+    /// </summary>
+    private static async Task<HostHealthReport> AskHealthAsync(string poolId, string hostId, IActorRef checker, HostHealth known)
+    {
+        try
+        {
+            return await checker.Ask<HostHealthReport>(GetHostHealth.Instance, AskTimeout).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            return new HostHealthReport(poolId, hostId, known, null, 0);
+        }
     }
 
     private sealed class PoolState(PoolSettings settings)

@@ -5,9 +5,17 @@ namespace ClusterLb.Persistence.Sql;
 
 /// <summary>
 /// SQLite, the embedded default: one database file, WAL mode (readers never block the writer), a busy timeout
-/// so a second process waits for the write lock instead of failing at once, and fsync on every commit
+/// so a second connection or process waits for the write lock instead of failing at once, and fsync on every commit
 /// (<c>synchronous=FULL</c>) unless configured otherwise.
 /// </summary>
+/// <remarks>
+/// The wait for the write lock is Microsoft.Data.Sqlite's: SQLite's own busy handler is switched off
+/// (<c>busy_timeout = 0</c>) and a statement that finds the lock taken is retried every 150 ms until the command
+/// timeout (the busy timeout rounded up to whole seconds). SQLite's handler would sleep whole seconds: the bundled
+/// e_sqlite3 is built without <c>usleep</c>, so a write meeting another connection's 30 ms transaction waited 1 s
+/// (for example a registry write on a node whose audit log was writing: admin writes took 1-2 s instead of
+/// milliseconds). SQLitePCLRaw 2.0.6 has no <c>sqlite3_busy_handler</c> to install a finer one.
+/// </remarks>
 public sealed class SqliteDialect : SqlDialect
 {
     private static readonly object InitLock = new();
@@ -46,9 +54,10 @@ public sealed class SqliteDialect : SqlDialect
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
-        _pragmas = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {mode};";
+        // busy_timeout = 0: SQLITE_BUSY at once, retried by Microsoft.Data.Sqlite within DefaultTimeout (see remarks).
+        _pragmas = $"PRAGMA busy_timeout = 0; PRAGMA journal_mode = WAL; PRAGMA synchronous = {mode};";
     }
 
     /// <summary>The absolute path of the database file.</summary>

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using ClusterLb.Hocon;
+using ClusterLb.Node.Configuration;
+using ClusterLb.Node.Hosting;
+using ClusterLb.Remote;
+using ClusterLb.Remote.Transport;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace ClusterLb.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// In-process clustered <see cref="ClusterLbNode"/>s on loopback, each with its own data directory (its SQLite journal
+/// and durable registry) and a fixed cluster port, so the whole cluster can be stopped and started again on the same
+/// directories and ports. Nodes use the shared <see cref="TransportFaults"/> (what <c>ClusterLbNode</c> gives
+/// remoting); every block involving these nodes is lifted on dispose.
+/// </summary>
+internal sealed class LbCluster : IAsyncDisposable
+{
+    public const string Token = "registry-cluster-token";
+    private const string Secret = "registry-cluster-secret";
+    private readonly ITestOutputHelper _output;
+    private readonly string _body;
+    private readonly int[] _ports;
+    private readonly TempDirectory[] _directories;
+    private readonly Running?[] _running;
+
+    private LbCluster(ITestOutputHelper output, int count, string body)
+    {
+        _output = output;
+        _body = body;
+        _ports = [.. Enumerable.Range(0, count).Select(_ => PortAllocator.Next())];
+        _directories = [.. Enumerable.Range(0, count).Select(_ => TempDirectory.Create())];
+        _running = new Running?[count];
+    }
+
+    /// <summary>The fault injector every node's transport uses.</summary>
+    public static TransportFaults Faults => TransportFaults.Shared;
+
+    public int Count => _ports.Length;
+
+    public IEnumerable<int> Indexes => Enumerable.Range(0, Count);
+
+    /// <summary>Node <paramref name="i"/> (0-based); throws when it is not running.</summary>
+    public ClusterLbNode this[int i] => Get(i).Node;
+
+    /// <summary>The admin API of node <paramref name="i"/>, with the token.</summary>
+    public AdminClient Api(int i) => Get(i).Api;
+
+    /// <summary>An HTTP client for node <paramref name="i"/>'s proxy listener.</summary>
+    public HttpClient Proxy(int i) => Get(i).Proxy;
+
+    /// <summary>Node <paramref name="i"/>'s cluster address, as <c>/cluster/status</c> and the registry name it.</summary>
+    public string Address(int i) => $"clb://clusterlb@127.0.0.1:{_ports[i]}";
+
+    public NodeAddress NodeAddress(int i) => Remote.NodeAddress.Parse(Address(i));
+
+    /// <summary>
+    /// Starts <paramref name="count"/> nodes one after the other (the first seed first) and waits until they form one
+    /// converged cluster. <paramref name="body"/> goes inside <c>clusterlb { }</c>: services and any extra settings.
+    /// </summary>
+    public static async Task<LbCluster> StartAsync(ITestOutputHelper output, int count, string body)
+    {
+        var cluster = new LbCluster(output, count, body);
+        try
+        {
+            foreach (var i in cluster.Indexes)
+            {
+                await cluster.StartNodeAsync(i);
+            }
+            await cluster.WaitFormedAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops every node (last started first) through CoordinatedShutdown.</summary>
+    public async Task StopAllAsync()
+    {
+        for (var i = Count - 1; i >= 0; i--)
+        {
+            await StopNodeAsync(i);
+        }
+    }
+
+    /// <summary>Waits until every node's <c>/cluster/status</c> shows all nodes Up, reachable, with convergence.</summary>
+    public Task WaitFormedAsync(TimeSpan? deadline = null) => Poll.UntilAsync(async () =>
+    {
+        foreach (var i in Indexes)
+        {
+            var view = await Api(i).GetAsync("/cluster/status");
+            if (view.Status != 200 || !IsConverged(view.Body))
+            {
+                return false;
+            }
+        }
+        return true;
+    }, $"{Count} nodes Up and reachable with convergence on every /cluster/status", deadline ?? TimeSpan.FromSeconds(45));
+
+    private bool IsConverged(JsonElement view) =>
+        view.GetProperty("convergence").GetBoolean()
+        && view.GetProperty("members").GetArrayLength() == Count
+        && view.GetProperty("members").EnumerateArray().All(m => m.GetProperty("status").GetString() == "Up" && m.GetProperty("reachable").GetBoolean())
+        && view.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("address").GetString()).Order(StringComparer.Ordinal)
+            .SequenceEqual(Indexes.Select(Address).Order(StringComparer.Ordinal));
+
+    public async Task StartNodeAsync(int i)
+    {
+        if (_running[i] is not null)
+        {
+            throw new InvalidOperationException($"node {i + 1} is already running");
+        }
+        var directory = _directories[i].Path;
+        var file = Path.Combine(directory, "node.conf");
+        var seeds = string.Join(", ", Indexes.Select(n => $"\"{Address(n)}\""));
+        // The split-brain resolver waits 10 minutes: partition tests keep every member while nodes are unreachable.
+        await File.WriteAllTextAsync(file, $$"""
+            clusterlb {
+              node.name = "node{{i + 1}}"
+              node.data-dir = "{{directory}}"
+              admin.token = "{{Token}}"
+              proxy.http { bind = "127.0.0.1", port = 0 }
+              admin.port = 0
+              remote { hostname = "127.0.0.1", secret = "{{Secret}}" }
+              cluster {
+                port = {{_ports[i]}}
+                seed-nodes = [{{seeds}}]
+                split-brain-resolver { stable-after = 10m, down-all-when-unstable = off }
+              }
+              {{_body}}
+            }
+            """);
+        var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
+        var loggerFactory = TestOutputLoggerProvider.Factory(new PrefixedOutput(_output, $"n{i + 1}"));
+        try
+        {
+            var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
+            _running[i] = new Running(node, loggerFactory);
+        }
+        catch
+        {
+            loggerFactory.Dispose();
+            throw;
+        }
+    }
+
+    public async Task StopNodeAsync(int i)
+    {
+        if (_running[i] is { } running)
+        {
+            _running[i] = null;
+            await running.DisposeAsync();
+        }
+    }
+
+    private Running Get(int i) => _running[i] ?? throw new InvalidOperationException($"node {i + 1} is not running");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var i in Indexes)
+        {
+            Faults.Heal(NodeAddress(i));
+        }
+        await StopAllAsync();
+        foreach (var directory in _directories)
+        {
+            directory.Dispose();
+        }
+    }
+
+    private sealed class Running(ClusterLbNode node, ILoggerFactory loggerFactory) : IAsyncDisposable
+    {
+        public ClusterLbNode Node { get; } = node;
+
+        public AdminClient Api { get; } = new(node.AdminUrl, Token);
+
+        public HttpClient Proxy { get; } = new() { BaseAddress = node.ProxyUrl, Timeout = TimeSpan.FromSeconds(10) };
+
+        public async ValueTask DisposeAsync()
+        {
+            Api.Dispose();
+            Proxy.Dispose();
+            await Node.DisposeAsync();
+            loggerFactory.Dispose();
+        }
+    }
+
+    /// <summary>Test output with each line prefixed by the node's name, so interleaved logs stay readable.</summary>
+    private sealed class PrefixedOutput(ITestOutputHelper output, string prefix) : ITestOutputHelper
+    {
+        public void WriteLine(string message) => output.WriteLine($"[{prefix}] {message}");
+
+        public void WriteLine(string format, params object[] args) => output.WriteLine($"[{prefix}] {string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args)}");
+    }
+}
