@@ -1,9 +1,9 @@
 using System.Data.Common;
-using ClusterLb.IntegrationTests.Infrastructure;
+using ClusterLb.Persistence.Tests.Infrastructure;
 using ClusterLb.Persistence.Sql;
 using Microsoft.Data.Sqlite;
 
-namespace ClusterLb.IntegrationTests;
+namespace ClusterLb.Persistence.Tests.Storage;
 
 /// <summary>
 /// Two connections of one node writing its SQLite file (the audit journal and the durable registry do): the second
@@ -15,8 +15,8 @@ public sealed class SqliteWriteLockTests
     [Fact]
     public async Task A_write_that_meets_another_connections_transaction_waits_for_it_and_succeeds()
     {
-        using var directory = TempDirectory.Create();
-        await using var dialect = new SqliteDialect(Path.Combine(directory.Path, "db.sqlite"), TimeSpan.FromSeconds(10));
+        await using var database = new SqliteTestDatabase();
+        await using var dialect = new SqliteDialect(database.FilePath, TimeSpan.FromSeconds(10));
         await ExecuteAsync(dialect, "CREATE TABLE t (k TEXT PRIMARY KEY)");
 
         await using var holder = await dialect.OpenAsync(CancellationToken.None);
@@ -42,8 +42,8 @@ public sealed class SqliteWriteLockTests
     [Fact]
     public async Task A_write_lock_held_longer_than_the_busy_timeout_fails_the_waiting_write_with_sqlite_busy()
     {
-        using var directory = TempDirectory.Create();
-        await using var dialect = new SqliteDialect(Path.Combine(directory.Path, "db.sqlite"), TimeSpan.FromSeconds(1));
+        await using var database = new SqliteTestDatabase();
+        await using var dialect = new SqliteDialect(database.FilePath, TimeSpan.FromSeconds(1));
         await ExecuteAsync(dialect, "CREATE TABLE t (k TEXT PRIMARY KEY)");
         await using var holder = await dialect.OpenAsync(CancellationToken.None);
         await using var transaction = await holder.BeginTransactionAsync();
