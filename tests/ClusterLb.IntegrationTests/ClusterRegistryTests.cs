@@ -1,8 +1,6 @@
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Registry;
-using ClusterLb.Hocon;
 using ClusterLb.IntegrationTests.Infrastructure;
-using ClusterLb.Node.Configuration;
 using ClusterLb.Node.Hosting;
 using Xunit.Abstractions;
 
@@ -13,17 +11,14 @@ public sealed class ClusterRegistryTests(ITestOutputHelper output) : IAsyncLifet
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly List<IAsyncDisposable> _cleanup = [];
+    private readonly ConfiguredNodes _nodes = new(output);
     private IReadOnlyList<TestBackend> _backends = [];
 
     public async Task InitializeAsync() => _backends = await NodeHarness.StartBackendsAsync("b1", "b2");
 
     public async Task DisposeAsync()
     {
-        for (var i = _cleanup.Count - 1; i >= 0; i--)
-        {
-            await _cleanup[i].DisposeAsync();
-        }
+        await _nodes.DisposeAsync();
         foreach (var backend in _backends)
         {
             await backend.DisposeAsync();
@@ -33,8 +28,7 @@ public sealed class ClusterRegistryTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task A_change_made_on_one_node_is_confirmed_by_both_and_routes_on_the_other()
     {
-        var ports = new[] { PortAllocator.Next(), PortAllocator.Next() };
-        var seeds = string.Join(", ", ports.Select(p => $"\"clb://clusterlb@127.0.0.1:{p}\""));
+        var (ports, seeds) = ConfiguredNodes.Seeds(2);
         var n1 = await StartNodeAsync("node1", ports[0], seeds);
         var n2 = await StartNodeAsync("node2", ports[1], seeds);
         var names = ports.Select(p => $"clb://clusterlb@127.0.0.1:{p}").Order(StringComparer.Ordinal).ToArray();
@@ -61,38 +55,10 @@ public sealed class ClusterRegistryTests(ITestOutputHelper output) : IAsyncLifet
     private static bool IsUp(ClusterLbNode node, string host) =>
         node.Handles["web"].Snapshot.Pools.SelectMany(p => p.Healthy).Any(h => h.Id == host);
 
-    private async Task<ClusterLbNode> StartNodeAsync(string name, int port, string seeds)
-    {
-        var dataDirectory = TempDirectory.Create();
-        _cleanup.Add(new DisposeAction(dataDirectory.Dispose));
-        var file = Path.Combine(dataDirectory.Path, "node.conf");
-        await File.WriteAllTextAsync(file, $$"""
-            clusterlb {
-              node.name = "{{name}}"
-              node.data-dir = "{{dataDirectory.Path}}"
-              proxy.http { bind = "127.0.0.1", port = 0 }
-              proxy.http2.enabled = off
-              admin.port = 0
-              health-check { path = "/health", interval = 100ms }
-              services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backends[0].Url}}" } ] } ]
-              remote.hostname = "127.0.0.1"
-              cluster { port = {{port}}, seed-nodes = [{{seeds}}], secret = "registry-test-secret" }
-            }
-            """);
-        var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
-        var loggerFactory = TestOutputLoggerProvider.Factory(output);
-        _cleanup.Add(new DisposeAction(loggerFactory.Dispose));
-        var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
-        _cleanup.Add(node);
-        return node;
-    }
-
-    private sealed class DisposeAction(Action dispose) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
+    private Task<ClusterLbNode> StartNodeAsync(string name, int port, string seeds) => _nodes.StartAsync(name, $$"""
+        proxy.http2.enabled = off
+        health-check { path = "/health", interval = 100ms }
+        services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backends[0].Url}}" } ] } ]
+        cluster { port = {{port}}, seed-nodes = [{{seeds}}], secret = "registry-test-secret" }
+        """);
 }
