@@ -17,32 +17,29 @@ internal sealed class InboundDelivery(
     private readonly string _localPathPrefix = local + "/";
 
     public void User(UniqueAddress from, UserEnvelope envelope)
-    {
-        if (!TryOpen(from, envelope.Recipient, envelope.Message, out var message))
-        {
-            return;
-        }
-
-        try
-        {
-            sink.OnUserMessage(new InboundEnvelope(from, envelope.Recipient, envelope.Sender, message));
-        }
-        catch (Exception ex)
-        {
-            logger.SinkFailed(ex, from);
-        }
-    }
+        => Deliver(from, envelope.Recipient, envelope.Sender, envelope.Message, system: false);
 
     public void System(UniqueAddress from, SystemEnvelope envelope)
+        => Deliver(from, envelope.Recipient, envelope.Sender, envelope.Message, system: true);
+
+    private void Deliver(UniqueAddress from, ActorRefData? recipient, ActorRefData? sender, Payload? payload, bool system)
     {
-        if (!TryOpen(from, envelope.Recipient, envelope.Message, out var message))
+        if (!TryOpen(from, recipient, payload, out var message))
         {
             return;
         }
 
         try
         {
-            sink.OnSystemMessage(new InboundEnvelope(from, envelope.Recipient, envelope.Sender, message));
+            var envelope = new InboundEnvelope(from, recipient, sender, message);
+            if (system)
+            {
+                sink.OnSystemMessage(envelope);
+            }
+            else
+            {
+                sink.OnUserMessage(envelope);
+            }
         }
         catch (Exception ex)
         {
@@ -50,7 +47,7 @@ internal sealed class InboundDelivery(
         }
     }
 
-    private bool TryOpen(UniqueAddress from, ActorRefData? recipient, Payload? payload, [NotNullWhen(true)] out IMessage? message)
+    private bool TryOpen(UniqueAddress from, [NotNullWhen(true)] ActorRefData? recipient, Payload? payload, [NotNullWhen(true)] out IMessage? message)
     {
         message = null;
         if (recipient is null || !IsForThisNode(recipient.Path))
