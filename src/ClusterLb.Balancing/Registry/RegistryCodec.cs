@@ -3,18 +3,20 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.DistributedData.Crdt;
 
 namespace ClusterLb.Balancing.Registry;
 
 /// <summary>
 /// The value format of a pool key's entries: compact JSON strings, because the CRDT serializer carries strings
-/// natively and JSON keeps a value readable in a dump. The <see cref="RegistryKeys.PoolEntry"/> entry is
+/// natively and JSON keeps a value readable in a dump. The <see cref="PoolEntry"/> entry is
 /// <c>{"service":"web","method":"round-robin","priority":0}</c>; a host entry is
 /// <c>{"address":"http://10.0.0.5:8080/","weight":1,"state":"up"}</c>.
 /// </summary>
 public static class RegistryCodec
 {
+    /// <summary>The entry of a pool key that holds the pool's own settings; host ids cannot start with <c>$</c>.</summary>
+    public const string PoolEntry = "$pool";
+
     /// <summary>The pool's own entry.</summary>
     public static string EncodePool(string service, BalancingMethod method, int priority) =>
         Write(w =>
@@ -46,20 +48,20 @@ public static class RegistryCodec
     /// The pool held by <paramref name="map"/>, null when the map has no pool entry (never created, or being
     /// deleted). Host entries that cannot be read are skipped and named in <paramref name="problems"/>.
     /// </summary>
-    public static PoolSpec? DecodePool(string poolId, LWWMap<string, string> map, List<string>? problems = null)
+    public static PoolSpec? DecodePool(string poolId, IReadOnlyDictionary<string, string> map, List<string>? problems = null)
     {
-        if (!map.TryGetValue(RegistryKeys.PoolEntry, out var poolJson) || !TryDecodePoolEntry(poolJson, out var service, out var method, out var priority))
+        if (!map.TryGetValue(PoolEntry, out var poolJson) || !TryDecodePoolEntry(poolJson, out var service, out var method, out var priority))
         {
-            if (map.TryGetValue(RegistryKeys.PoolEntry, out _))
+            if (map.TryGetValue(PoolEntry, out _))
             {
                 problems?.Add($"pool '{poolId}': unreadable pool entry");
             }
             return null;
         }
         var hosts = ImmutableArray.CreateBuilder<HostSpec>();
-        foreach (var (id, json) in map.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (id, json) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (id == RegistryKeys.PoolEntry)
+            if (id == PoolEntry)
             {
                 continue;
             }

@@ -1,8 +1,9 @@
-using ClusterLb.Actors;
-using ClusterLb.DistributedData.Crdt;
-using ClusterLb.DistributedData.Replication;
+using Akka.Actor;
+using Akka.DistributedData;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Balancing;
 
-namespace ClusterLb.Balancing.Registry;
+namespace ClusterLb.Runtime.Registry;
 
 // The write side: each command's replicated writes, with existence checked inside the replicator's update.
 public sealed partial class RegistryAdmin
@@ -11,7 +12,7 @@ public sealed partial class RegistryAdmin
     {
         var key = RegistryKeys.Pool(create.Id);
         var entry = RegistryCodec.EncodePool(create.Service, create.Method, create.Priority);
-        var written = await WriteAsync(key, LWWMap<string, string>.Empty, map =>
+        var written = await WriteAsync(key, LWWDictionary<string, string>.Empty, map =>
         {
             if (map.TryGetValue(RegistryKeys.PoolEntry, out _))
             {
@@ -32,7 +33,7 @@ public sealed partial class RegistryAdmin
         {
             return refusal;
         }
-        var route = await WriteAsync(RegistryKeys.Pools, LWWMap<string, string>.Empty, t => t.SetItem(_replica.Self, create.Id, create.Service)).ConfigureAwait(false);
+        var route = await WriteAsync(RegistryKeys.Pools, LWWDictionary<string, string>.Empty, t => t.SetItem(_replica.Self, create.Id, create.Service)).ConfigureAwait(false);
         var counted = await CountAsync().ConfigureAwait(false);
         return await AppliedAsync(create.Id, [written, route, counted]).ConfigureAwait(false);
     }
@@ -45,14 +46,14 @@ public sealed partial class RegistryAdmin
             return RegistryWriteResult.NotFound($"no pool '{delete.PoolId}'");
         }
         // Out of the route table first: routers drop the pool as soon as either write reaches them.
-        var route = await WriteAsync(RegistryKeys.Pools, LWWMap<string, string>.Empty, t => t.Remove(_replica.Self, delete.PoolId)).ConfigureAwait(false);
-        var reply = await AskReplicatorAsync(new Delete(RegistryKeys.Pool(delete.PoolId), Majority())).ConfigureAwait(false);
+        var route = await WriteAsync(RegistryKeys.Pools, LWWDictionary<string, string>.Empty, t => t.Remove(_replica.Self, delete.PoolId)).ConfigureAwait(false);
+        var reply = await AskReplicatorAsync(Dsl.Delete(RegistryKeys.Pool(delete.PoolId), Majority())).ConfigureAwait(false);
         var deleted = reply switch
         {
-            DeleteSuccess s => Written.Reached(s.Reached),
-            DeleteTimeout t => Written.TimedOut(t.Acknowledged, t.Required),
-            DataDeleted => Written.Reached(ConsistencyReached.Majority),
-            StoreFailure => Written.NotStored(),
+            DeleteSuccess => Written.Majority,
+            ReplicationDeleteFailure => Written.TimedOut,
+            DataDeleted => Written.Majority,
+            StoreFailure => Written.NotStored,
             _ => throw new InvalidOperationException($"unexpected replicator reply {reply.GetType().Name}"),
         };
         var counted = await CountAsync().ConfigureAwait(false);
@@ -60,13 +61,13 @@ public sealed partial class RegistryAdmin
         return new RegistryWriteResult(RegistryWriteStatus.Applied, consistency, null, reason, null);
     }
 
-    private async Task<RegistryWriteResult> EditPoolAsync(string poolId, Func<LWWMap<string, string>, LWWMap<string, string>> modify)
+    private async Task<RegistryWriteResult> EditPoolAsync(string poolId, Func<LWWDictionary<string, string>, LWWDictionary<string, string>> modify)
     {
         if (!RegistryValidator.IsValidId(poolId))
         {
             return RegistryWriteResult.NotFound($"no pool '{poolId}'");
         }
-        var written = await WriteAsync(RegistryKeys.Pool(poolId), LWWMap<string, string>.Empty, map =>
+        var written = await WriteAsync(RegistryKeys.Pool(poolId), LWWDictionary<string, string>.Empty, map =>
         {
             if (!map.TryGetValue(RegistryKeys.PoolEntry, out _))
             {
@@ -86,15 +87,15 @@ public sealed partial class RegistryAdmin
         return await AppliedAsync(poolId, [written, counted]).ConfigureAwait(false);
     }
 
-    private LWWMap<string, string> UpdatePoolEntry(UpdatePool update, LWWMap<string, string> map)
+    private LWWDictionary<string, string> UpdatePoolEntry(UpdatePool update, LWWDictionary<string, string> map)
     {
-        var current = RegistryCodec.DecodePool(update.PoolId, map)
+        var current = RegistryCodec.DecodePool(update.PoolId, map.Entries)
             ?? throw new RegistryRefusal(RegistryWriteResult.NotFound($"pool '{update.PoolId}' is unreadable"));
         var entry = RegistryCodec.EncodePool(current.Service, update.Method ?? current.Method, update.Priority ?? current.Priority);
         return map.SetItem(_replica.Self, RegistryKeys.PoolEntry, entry);
     }
 
-    private LWWMap<string, string> AddHostEntry(AddHost add, LWWMap<string, string> map)
+    private LWWDictionary<string, string> AddHostEntry(AddHost add, LWWDictionary<string, string> map)
     {
         if (map.TryGetValue(add.Id, out _))
         {
@@ -103,7 +104,7 @@ public sealed partial class RegistryAdmin
         return map.SetItem(_replica.Self, add.Id, RegistryCodec.EncodeHost(new HostSpec(add.Id, add.Address, add.Weight, HostAdminState.Up)));
     }
 
-    private LWWMap<string, string> EditHost(string poolId, string hostId, LWWMap<string, string> map, Func<HostSpec, HostSpec> edit)
+    private LWWDictionary<string, string> EditHost(string poolId, string hostId, LWWDictionary<string, string> map, Func<HostSpec, HostSpec> edit)
     {
         if (hostId == RegistryKeys.PoolEntry || !map.TryGetValue(hostId, out var json) || !RegistryCodec.TryDecodeHost(hostId, json, out var host))
         {
@@ -112,7 +113,7 @@ public sealed partial class RegistryAdmin
         return map.SetItem(_replica.Self, hostId, RegistryCodec.EncodeHost(edit(host)));
     }
 
-    private LWWMap<string, string> RemoveHostEntry(RemoveHost remove, LWWMap<string, string> map)
+    private LWWDictionary<string, string> RemoveHostEntry(RemoveHost remove, LWWDictionary<string, string> map)
     {
         if (remove.HostId == RegistryKeys.PoolEntry || !map.TryGetValue(remove.HostId, out _))
         {
@@ -135,30 +136,29 @@ public sealed partial class RegistryAdmin
     {
         if (writes.Any(w => w.StoreFailed))
         {
-            return ("local", "applied and spreading to the other nodes, but this node's durable store failed to keep it (log event 6007); this node loses it if it restarts before a peer gives it back");
+            return ("local", "applied and spreading to the other nodes, but this node's durable store failed to keep it (see the node's log); this node loses it if it restarts before a peer gives it back");
         }
-        var shortfall = writes.FirstOrDefault(w => w.Reach != ConsistencyReached.Majority && w.Reach != ConsistencyReached.All);
-        if (shortfall is null)
+        if (writes.All(w => w.ReachedMajority))
         {
             return ("majority", string.Empty);
         }
-        return ("local", $"applied on this node, but only {shortfall.Acknowledged} of the {shortfall.Required} replicas needed for a majority confirmed within {_settings.WriteTimeout.TotalSeconds:0.###} s; the change spreads by gossip");
+        return ("local", $"applied on this node, but a majority of the nodes did not confirm within {_settings.WriteTimeout.TotalSeconds:0.###} s; the change spreads by gossip");
     }
 
     private WriteMajority Majority() => new(_settings.WriteTimeout);
 
-    private async Task<Written> WriteAsync<T>(Key<T> key, T initial, Func<T, T> modify)
+    private async Task<Written> WriteAsync<T>(IKey<T> key, T initial, Func<T, T> modify)
         where T : IReplicatedData
     {
-        var reply = await AskReplicatorAsync(Update.Create(key, initial, Majority(), modify)).ConfigureAwait(false);
+        var reply = await AskReplicatorAsync(Dsl.Update(key, initial, Majority(), modify)).ConfigureAwait(false);
         return reply switch
         {
-            UpdateSuccess s => Written.Reached(s.Reached),
-            UpdateTimeout t => Written.TimedOut(t.Acknowledged, t.Required),
-            StoreFailure => Written.NotStored(),
-            ModifyFailure { Cause: RegistryRefusal r } => new Written(ConsistencyReached.Local, 0, 0, r.Result, false),
+            UpdateSuccess => Written.Majority,
+            UpdateTimeout => Written.TimedOut,
+            StoreFailure => Written.NotStored,
+            ModifyFailure { Cause: RegistryRefusal r } => new Written(false, r.Result, false),
             ModifyFailure f => throw new InvalidOperationException($"registry write of {key.Id} failed: {f.ErrorMessage}", f.Cause),
-            DataDeleted => new Written(ConsistencyReached.Local, 0, 0, null, true),
+            DataDeleted => new Written(false, null, true),
             _ => throw new InvalidOperationException($"unexpected replicator reply {reply.GetType().Name}"),
         };
     }
@@ -169,14 +169,18 @@ public sealed partial class RegistryAdmin
     private Task<object> AskReplicatorAsync(object message) =>
         _replica.Replicator.Ask<object>(message, _settings.WriteTimeout + LocalTimeout);
 
-    private sealed record Written(ConsistencyReached Reach, int Acknowledged, int Required, RegistryWriteResult? Refusal, bool Deleted)
+    /// <summary>One replicated write's outcome.</summary>
+    /// <param name="ReachedMajority">The replicator confirmed the write at WriteMajority.</param>
+    /// <param name="Refusal">The command's refusal, found inside the modify function; nothing was written.</param>
+    /// <param name="Deleted">The key was deleted; nothing was written.</param>
+    private sealed record Written(bool ReachedMajority, RegistryWriteResult? Refusal, bool Deleted)
     {
-        public static Written Reached(ConsistencyReached reached) => new(reached, 0, 0, null, false);
+        public static readonly Written Majority = new(true, null, false);
 
-        public static Written TimedOut(int acknowledged, int required) => new(ConsistencyReached.Local, acknowledged, required, null, false);
+        public static readonly Written TimedOut = new(false, null, false);
 
         /// <summary>Applied in memory (and spreading) but this node's durable store failed to keep it.</summary>
-        public static Written NotStored() => new(ConsistencyReached.Local, 1, 0, null, false) { StoreFailed = true };
+        public static readonly Written NotStored = new(false, null, false) { StoreFailed = true };
 
         public bool StoreFailed { get; init; }
     }

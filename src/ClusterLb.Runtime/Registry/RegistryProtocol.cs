@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
+using Akka.DistributedData;
 using ClusterLb.Balancing.Registry;
-using ClusterLb.DistributedData.Crdt;
+using ClusterLb.Runtime.Balancing;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Registry;
 
 /// <summary>From the balancer to a router: the service's pools as the registry now holds them (priority order).</summary>
 /// <param name="Service">Service name.</param>
@@ -23,4 +24,4 @@ public sealed record RouterReady(string Service);
 /// <param name="PoolMaps">The value of every routed pool's key that exists.</param>
 /// <param name="Version">The registry version counter.</param>
 /// <param name="Seeded">Pools this node seeded from the configuration.</param>
-internal sealed record RegistryLoad(ImmutableDictionary<string, string> Routes, ImmutableDictionary<string, LWWMap<string, string>> PoolMaps, ulong Version, ImmutableArray<string> Seeded);
+internal sealed record RegistryLoad(ImmutableDictionary<string, string> Routes, ImmutableDictionary<string, LWWDictionary<string, string>> PoolMaps, ulong Version, ImmutableArray<string> Seeded);

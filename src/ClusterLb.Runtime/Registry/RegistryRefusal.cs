@@ -1,4 +1,7 @@
-namespace ClusterLb.Balancing.Registry;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Balancing;
+
+namespace ClusterLb.Runtime.Registry;
 
 /// <summary>
 /// Thrown by a registry write's modify function, inside the replicator, when the replica's current value refuses

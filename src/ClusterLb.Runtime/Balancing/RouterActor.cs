@@ -1,13 +1,16 @@
 using System.Collections.Immutable;
-using ClusterLb.Actors;
+using Akka.Actor;
 using ClusterLb.Balancing.Algorithms;
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Balancing.Reporting;
+using ClusterLb.Runtime.Logging;
+using ClusterLb.Runtime.Registry;
+using Microsoft.Extensions.Logging;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>
 /// Owns one service's routing state. The service's pools arrive from the registry (<see cref="ServicePools"/>),
@@ -32,6 +35,7 @@ public sealed class RouterActor : ReceiveActor
     private long _version;
     private long _checkers;
     private bool _loaded;
+    private readonly ILogger _log;
 
     /// <summary>Creates the router for <paramref name="service"/>, publishing to <paramref name="handle"/>.</summary>
     public RouterActor(ServiceSettings service, RouteHandle handle, HttpMessageInvoker probeClient, string node)
@@ -40,6 +44,7 @@ public sealed class RouterActor : ReceiveActor
         _handle = handle;
         _probeClient = probeClient;
         _node = node;
+        _log = Context.System.Logger<RouterActor>();
         _configured = service.Pools.ToDictionary(p => p.Id, StringComparer.Ordinal);
         Receive<ServicePools>(OnPools);
         Receive<HostHealthChanged>(OnHealthChanged);
@@ -48,7 +53,7 @@ public sealed class RouterActor : ReceiveActor
 
     /// <summary>Props for a router.</summary>
     public static Props Props(ServiceSettings service, RouteHandle handle, HttpMessageInvoker probeClient, string node) =>
-        ClusterLb.Actors.Props.Create(() => new RouterActor(service, handle, probeClient, node));
+        Akka.Actor.Props.Create(() => new RouterActor(service, handle, probeClient, node));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -118,11 +123,11 @@ public sealed class RouterActor : ReceiveActor
         host.Health = change.Health;
         if (change.Health == HostHealth.Down)
         {
-            Context.Log.HostWentDown(change.ServiceName, change.PoolId, change.HostId, change.Health, change.Reason);
+            _log.HostWentDown(change.ServiceName, change.PoolId, change.HostId, change.Health, change.Reason);
         }
         else
         {
-            Context.Log.HostCameUp(change.ServiceName, change.PoolId, change.HostId, change.Health, change.Reason);
+            _log.HostCameUp(change.ServiceName, change.PoolId, change.HostId, change.Health, change.Reason);
         }
         var kind = change.Health == HostHealth.Up ? RegistryEvent.HostUp : RegistryEvent.HostDown;
         Context.System.EventStream.Publish(new RegistryEvent(kind, _node, change.ServiceName, change.PoolId, change.HostId, change.Reason, DateTimeOffset.UtcNow));
@@ -145,10 +150,10 @@ public sealed class RouterActor : ReceiveActor
         _handle.Publish(snapshot);
 
         var active = routes.FirstOrDefault(r => r.Healthy.Length > 0)?.Id;
-        Context.Log.SnapshotPublished(_service.Name, snapshot.Version, snapshot.HealthyHosts, snapshot.TotalHosts, active ?? "none");
+        _log.SnapshotPublished(_service.Name, snapshot.Version, snapshot.HealthyHosts, snapshot.TotalHosts, active ?? "none");
         if (active is null)
         {
-            Context.Log.NoHealthyHost(_service.Name);
+            _log.NoHealthyHost(_service.Name);
         }
     }
 

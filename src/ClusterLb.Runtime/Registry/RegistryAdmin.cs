@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
-using ClusterLb.Actors;
-using ClusterLb.Balancing.Actors;
+using Akka.Actor;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.DistributedData.Crdt;
-using ClusterLb.DistributedData.Replication;
+using Akka.DistributedData;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Balancing;
 
-namespace ClusterLb.Balancing.Registry;
+namespace ClusterLb.Runtime.Registry;
 
 /// <summary>
 /// <see cref="IRegistryAdmin"/> over this node's replicator: reads the local replica, validates, and writes at
@@ -76,7 +76,7 @@ public sealed partial class RegistryAdmin : IRegistryAdmin
         var version = await GetLocalAsync(RegistryKeys.Version, cancellation).ConfigureAwait(false);
         var applied = await GetLocalAsync(RegistryKeys.Applied, cancellation).ConfigureAwait(false);
         var total = (long)(version?.Value ?? 0);
-        var nodes = (applied?.Entries ?? ImmutableDictionary<string, long>.Empty)
+        var nodes = (applied?.Entries ?? (IImmutableDictionary<string, long>)ImmutableDictionary<string, long>.Empty)
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => new NodeRegistryVersion(e.Key, e.Value, Math.Max(0, total - e.Value)))
             .ToImmutableArray();
@@ -120,20 +120,20 @@ public sealed partial class RegistryAdmin : IRegistryAdmin
         _ => Task.FromResult(RegistryWriteResult.Invalid("command", $"unknown command {command.GetType().Name}")),
     };
 
-    private async Task<T?> GetLocalAsync<T>(Key<T> key, CancellationToken cancellation)
+    private async Task<T?> GetLocalAsync<T>(IKey<T> key, CancellationToken cancellation)
         where T : class, IReplicatedData
     {
-        var reply = await _replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout, cancellation).ConfigureAwait(false);
+        var reply = await _replica.Replicator.Ask<object>(Dsl.Get(key, ReadLocal.Instance), LocalTimeout, cancellation).ConfigureAwait(false);
         return reply is GetSuccess success ? success.Get(key) : null;
     }
 
     private async Task<(PoolSpec? Spec, bool Deleted)> ReadPoolAsync(string poolId, CancellationToken cancellation)
     {
         var key = RegistryKeys.Pool(poolId);
-        var reply = await _replica.Replicator.Ask<object>(new Get(key, ReadLocal.Instance), LocalTimeout, cancellation).ConfigureAwait(false);
+        var reply = await _replica.Replicator.Ask<object>(Dsl.Get(key, ReadLocal.Instance), LocalTimeout, cancellation).ConfigureAwait(false);
         return reply switch
         {
-            GetSuccess s => (RegistryCodec.DecodePool(poolId, s.Get(key)), false),
+            GetSuccess s => (RegistryCodec.DecodePool(poolId, s.Get(key).Entries), false),
             DataDeleted => (null, true),
             _ => (null, false),
         };

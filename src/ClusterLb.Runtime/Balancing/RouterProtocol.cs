@@ -1,6 +1,8 @@
 using ClusterLb.Balancing.Reporting;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Registry;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>Ask a router for its <see cref="ServiceStatus"/>.</summary>
 public sealed record GetServiceStatus

@@ -1,15 +1,17 @@
-using ClusterLb.Actors;
+using Akka.Actor;
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Settings;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Registry;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>
 /// Owns one host's health: runs active probes on a timer, takes passive failures from the request path, and
 /// tells its parent router when the host goes up or down. One probe at a time: a probe still running when the
 /// next tick arrives makes the tick a no-op rather than piling probes on a slow host.
 /// </summary>
-public sealed class HealthCheckerActor : ReceiveActor
+public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
 {
     private const string ProbeTimer = "probe";
     private const string PassiveDownTimer = "passive-down";
@@ -22,6 +24,9 @@ public sealed class HealthCheckerActor : ReceiveActor
     private readonly CancellationTokenSource _stopping = new();
     private ProbeResult? _lastProbe;
     private bool _probing;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Creates the checker for <paramref name="host"/> of <paramref name="pool"/>.</summary>
     public HealthCheckerActor(string serviceName, PoolSettings pool, HostSettings host, HttpMessageInvoker probeClient, HostHealth initial = HostHealth.Up)
@@ -44,7 +49,7 @@ public sealed class HealthCheckerActor : ReceiveActor
 
     /// <summary>Props for a checker.</summary>
     public static Props Props(string serviceName, PoolSettings pool, HostSettings host, HttpMessageInvoker probeClient, HostHealth initial = HostHealth.Up) =>
-        ClusterLb.Actors.Props.Create(() => new HealthCheckerActor(serviceName, pool, host, probeClient, initial));
+        Akka.Actor.Props.Create(() => new HealthCheckerActor(serviceName, pool, host, probeClient, initial));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -54,7 +59,7 @@ public sealed class HealthCheckerActor : ReceiveActor
         Context.Parent.Tell(new HostHealthChanged(_serviceName, _poolId, _hostId, _tracker.State, "checker started"), Self);
         if (_pool.HealthCheck.Enabled)
         {
-            Context.Timers.StartPeriodicTimer(ProbeTimer, RunProbe.Instance, TimeSpan.Zero, _pool.HealthCheck.Interval);
+            Timers.StartPeriodicTimer(ProbeTimer, RunProbe.Instance, TimeSpan.Zero, _pool.HealthCheck.Interval);
         }
     }
 
@@ -92,7 +97,7 @@ public sealed class HealthCheckerActor : ReceiveActor
         Report(changed, $"passive: {what} in proxied traffic (passive fall {_pool.Passive.Fall})");
         if (changed && !_pool.HealthCheck.Enabled)
         {
-            Context.Timers.StartSingleTimer(PassiveDownTimer, PassiveDownExpired.Instance, _pool.Passive.DownTime);
+            Timers.StartSingleTimer(PassiveDownTimer, PassiveDownExpired.Instance, _pool.Passive.DownTime);
         }
     }
 

@@ -1,7 +1,9 @@
-using ClusterLb.Actors;
+using Akka.Actor;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Registry;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>Turns request outcomes into messages to the host's health checker (a tell: never blocks).</summary>
 public sealed class ActorOutcomeSink(IActorRef healthChecker) : IHostOutcomeSink

@@ -2,8 +2,10 @@ using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Balancing.Reporting;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Registry;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>Assembles a <see cref="ServiceStatus"/> from the checkers' reports and the hosts' live counters.</summary>
 internal static class ServiceStatusBuilder

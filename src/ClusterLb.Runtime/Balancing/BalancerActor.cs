@@ -1,15 +1,16 @@
 using System.Collections.Immutable;
-using ClusterLb.Actors;
+using Akka.Actor;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Balancing.Reporting;
+using ClusterLb.Runtime.Registry;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>
 /// The root of the balancing actors (<c>/user/balancer</c>): starts one <see cref="RouterActor"/> per service and
-/// the <see cref="RegistryActor"/> that follows the replicated registry, passes each service's pools from the
+/// the <see cref="RegistryFollowerActor"/> that follows the replicated registry, passes each service's pools from the
 /// registry to its router, restarts a failing child, and answers status questions by asking every router.
 /// </summary>
 public sealed class BalancerActor : ReceiveActor
@@ -44,7 +45,7 @@ public sealed class BalancerActor : ReceiveActor
 
     /// <summary>Props for the balancer.</summary>
     public static Props Props(BalancingSettings settings, IReadOnlyDictionary<string, RouteHandle> handles, HttpMessageInvoker probeClient, RegistryReplica? replica = null, RegistrySettings? registry = null) =>
-        ClusterLb.Actors.Props.Create(() => new BalancerActor(settings, handles, probeClient, replica, registry));
+        Akka.Actor.Props.Create(() => new BalancerActor(settings, handles, probeClient, replica, registry));
 
     /// <summary>Creates one handle per service, for the front end and the routers to share.</summary>
     public static IReadOnlyDictionary<string, RouteHandle> CreateHandles(BalancingSettings settings) =>
@@ -60,7 +61,7 @@ public sealed class BalancerActor : ReceiveActor
         {
             _routers[service.Name] = Context.ActorOf(RouterActor.Props(service, _handles[service.Name], _probeClient, replica.Node), $"router-{service.Name}");
         }
-        Context.ActorOf(RegistryActor.Props(_settings, replica, _registry), "registry");
+        Context.ActorOf(RegistryFollowerActor.Props(_settings, replica, _registry), "registry");
     }
 
     /// <inheritdoc />

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
-using ClusterLb.Balancing.Actors;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.DistributedData.Crdt;
-using ClusterLb.DistributedData.Replication;
-using ClusterLb.Actors;
+using Akka.DistributedData;
+using Akka.Actor;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Balancing;
 
-namespace ClusterLb.Balancing.Registry;
+namespace ClusterLb.Runtime.Registry;
 
 /// <summary>
 /// Seeds the registry from the configuration and reads the state a node starts routing with. A configured pool is
@@ -41,7 +41,7 @@ internal static class RegistrySeeder
         // Local writes: seeding must not wait for peers, and a configured pool is the same on every node anyway.
         var entry = RegistryCodec.EncodePool(service, pool.Method, pool.Priority);
         var hosts = pool.Hosts.Select(h => (h.Id, Json: RegistryCodec.EncodeHost(new HostSpec(h.Id, h.Address, h.Weight, HostAdminState.Up)))).ToList();
-        await UpdateAsync(replica, RegistryKeys.Pool(pool.Id), LWWMap<string, string>.Empty, map =>
+        await UpdateAsync(replica, RegistryKeys.Pool(pool.Id), LWWDictionary<string, string>.Empty, map =>
         {
             if (map.Count > 0)
             {
@@ -54,14 +54,14 @@ internal static class RegistrySeeder
             }
             return map;
         }).ConfigureAwait(false);
-        await UpdateAsync(replica, RegistryKeys.Pools, LWWMap<string, string>.Empty, t => t.SetItem(replica.Self, pool.Id, service)).ConfigureAwait(false);
+        await UpdateAsync(replica, RegistryKeys.Pools, LWWDictionary<string, string>.Empty, t => t.SetItem(replica.Self, pool.Id, service)).ConfigureAwait(false);
         await UpdateAsync(replica, RegistryKeys.Version, GCounter.Empty, c => c.Increment(replica.Self)).ConfigureAwait(false);
     }
 
-    private static async Task UpdateAsync<T>(RegistryReplica replica, Key<T> key, T initial, Func<T, T> modify)
+    private static async Task UpdateAsync<T>(RegistryReplica replica, IKey<T> key, T initial, Func<T, T> modify)
         where T : IReplicatedData
     {
-        var reply = await replica.Replicator.Ask<object>(Update.Create(key, initial, WriteLocal.Instance, modify), LocalTimeout).ConfigureAwait(false);
+        var reply = await replica.Replicator.Ask<object>(Dsl.Update(key, initial, WriteLocal.Instance, modify), LocalTimeout).ConfigureAwait(false);
         // A store failure leaves the seed applied in memory (the replicator logged it); routing goes on.
         if (reply is not UpdateSuccess and not DataDeleted and not StoreFailure)
         {
@@ -76,7 +76,7 @@ internal static class RegistrySeeder
     private static async Task<RegistryLoad> LoadAsync(StartupReader reader, ImmutableArray<string> seeded)
     {
         var routes = await reader.ReadAsync(RegistryKeys.Pools).ConfigureAwait(false) is GetSuccess r ? r.Get(RegistryKeys.Pools) : null;
-        var maps = ImmutableDictionary.CreateBuilder<string, LWWMap<string, string>>(StringComparer.Ordinal);
+        var maps = ImmutableDictionary.CreateBuilder<string, LWWDictionary<string, string>>(StringComparer.Ordinal);
         foreach (var id in (routes?.Entries.Keys ?? []))
         {
             var key = RegistryKeys.Pool(id);
@@ -87,7 +87,7 @@ internal static class RegistrySeeder
         }
         var version = await reader.ReadAsync(RegistryKeys.Version).ConfigureAwait(false) is GetSuccess v ? v.Get(RegistryKeys.Version) : null;
         return new RegistryLoad(
-            routes?.Entries.WithComparers(StringComparer.Ordinal) ?? ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
+            routes?.Entries.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
             maps.ToImmutable(),
             version?.Value ?? 0,
             seeded);

@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
-using ClusterLb.Actors;
+using Akka.Actor;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.DistributedData.Crdt;
-using ClusterLb.DistributedData.Replication;
+using Akka.DistributedData;
+using ClusterLb.Runtime.Balancing;
+using ClusterLb.Runtime.Logging;
+using Microsoft.Extensions.Logging;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Registry;
 
 /// <summary>
 /// This node's follower of the replicated registry (a child of the balancer): seeds it from the configuration,
@@ -13,13 +15,13 @@ namespace ClusterLb.Balancing.Actors;
 /// to the balancer, which passes each service's to its router. Publishes <see cref="RegistryEvent"/>
 /// <c>registry_changed</c> per applied change and records the version this node has applied.
 /// </summary>
-public sealed class RegistryActor : ReceiveActor
+public sealed class RegistryFollowerActor : ReceiveActor
 {
     private readonly BalancingSettings _balancing;
     private readonly RegistryReplica _replica;
     private readonly RegistrySettings _settings;
     private readonly HashSet<string> _services;
-    private readonly Dictionary<string, LWWMap<string, string>> _poolMaps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LWWDictionary<string, string>> _poolMaps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private ImmutableDictionary<string, string> _routes = ImmutableDictionary<string, string>.Empty;
@@ -27,18 +29,20 @@ public sealed class RegistryActor : ReceiveActor
     private ulong _version;
     private ulong? _recordedVersion;
     private bool _loaded;
+    private readonly ILogger _log;
 
     /// <summary>Creates the follower.</summary>
-    public RegistryActor(BalancingSettings balancing, RegistryReplica replica, RegistrySettings settings)
+    public RegistryFollowerActor(BalancingSettings balancing, RegistryReplica replica, RegistrySettings settings)
     {
         _balancing = balancing;
         _replica = replica;
         _settings = settings;
+        _log = Context.System.Logger<RegistryFollowerActor>();
         _services = balancing.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         Receive<RegistryLoad>(OnLoaded);
         Receive<Status.Failure>(OnLoadFailed);
         Receive<Changed>(OnChanged);
-        Receive<Deleted>(OnDeleted);
+        Receive<DataDeleted>(OnDeleted);
         // Replies to this node's applied-version writes: nothing to do either way, the next change writes again.
         Receive<UpdateSuccess>(_ => { });
         Receive<UpdateTimeout>(_ => { });
@@ -48,7 +52,7 @@ public sealed class RegistryActor : ReceiveActor
 
     /// <summary>Props for the follower.</summary>
     public static Props Props(BalancingSettings balancing, RegistryReplica replica, RegistrySettings settings) =>
-        ClusterLb.Actors.Props.Create(() => new RegistryActor(balancing, replica, settings));
+        Akka.Actor.Props.Create(() => new RegistryFollowerActor(balancing, replica, settings));
 
     /// <inheritdoc />
     protected override void PreStart() =>
@@ -62,13 +66,13 @@ public sealed class RegistryActor : ReceiveActor
             _poolMaps[id] = map;
         }
         _version = load.Version;
-        Context.Log.RegistryLoaded(load.Routes.Count, load.Version, load.Seeded.IsEmpty ? "none" : string.Join(", ", load.Seeded));
+        _log.RegistryLoaded(load.Routes.Count, load.Version, load.Seeded.IsEmpty ? "none" : string.Join(", ", load.Seeded));
         Follow();
     }
 
     private void OnLoadFailed(Status.Failure failure)
     {
-        Context.Log.RegistryLoadFailed(failure.Cause);
+        _log.RegistryLoadFailed(failure.Cause);
         Follow();
     }
 
@@ -86,14 +90,14 @@ public sealed class RegistryActor : ReceiveActor
         var id = changed.Key.Id;
         if (id == RegistryKeys.Pools.Id)
         {
-            _routes = changed.Get(RegistryKeys.Pools).Entries.WithComparers(StringComparer.Ordinal);
+            _routes = changed.Get(RegistryKeys.Pools).Entries.ToImmutableDictionary(StringComparer.Ordinal);
             SubscribePools();
         }
         else if (id == RegistryKeys.Version.Id)
         {
             _version = changed.Get(RegistryKeys.Version).Value;
         }
-        else if (id.StartsWith(RegistryKeys.PoolPrefix, StringComparison.Ordinal) && changed.Data is LWWMap<string, string> map)
+        else if (id.StartsWith(RegistryKeys.PoolPrefix, StringComparison.Ordinal) && changed.Data is LWWDictionary<string, string> map)
         {
             var poolId = id[RegistryKeys.PoolPrefix.Length..];
             if (!_subscribed.Contains(poolId))
@@ -105,7 +109,7 @@ public sealed class RegistryActor : ReceiveActor
         Apply(initial: false);
     }
 
-    private void OnDeleted(Deleted deleted)
+    private void OnDeleted(DataDeleted deleted)
     {
         var id = deleted.Key.Id;
         if (id.StartsWith(RegistryKeys.PoolPrefix, StringComparison.Ordinal))
@@ -164,7 +168,7 @@ public sealed class RegistryActor : ReceiveActor
         {
             foreach (var (pool, host, detail) in RegistryDiff.Changes(before, pools))
             {
-                Context.Log.RegistryChangeApplied(pool.Service, pool.Id, host ?? "-", detail);
+                _log.RegistryChangeApplied(pool.Service, pool.Id, host ?? "-", detail);
                 Context.System.EventStream.Publish(new RegistryEvent(RegistryEvent.RegistryChanged, _replica.Node, pool.Service, pool.Id, host, detail, DateTimeOffset.UtcNow));
             }
         }
@@ -177,7 +181,7 @@ public sealed class RegistryActor : ReceiveActor
         var problems = new List<string>();
         foreach (var (poolId, service) in _routes)
         {
-            if (!_poolMaps.TryGetValue(poolId, out var map) || RegistryCodec.DecodePool(poolId, map, problems) is not { } spec)
+            if (!_poolMaps.TryGetValue(poolId, out var map) || RegistryCodec.DecodePool(poolId, map.Entries, problems) is not { } spec)
             {
                 continue;
             }
@@ -185,7 +189,7 @@ public sealed class RegistryActor : ReceiveActor
             {
                 if (_warned.Add(poolId))
                 {
-                    Context.Log.RegistryUnknownService(poolId, spec.Service);
+                    _log.RegistryUnknownService(poolId, spec.Service);
                 }
                 continue;
             }
@@ -193,7 +197,7 @@ public sealed class RegistryActor : ReceiveActor
         }
         foreach (var problem in problems.Where(_warned.Add))
         {
-            Context.Log.RegistryEntrySkipped(problem);
+            _log.RegistryEntrySkipped(problem);
         }
         return pools.ToImmutable();
     }
@@ -233,6 +237,6 @@ public sealed class RegistryActor : ReceiveActor
         var node = _replica.Node;
         var self = _replica.Self;
         var version = (long)_version;
-        _replica.Replicator.Tell(Update.Create(RegistryKeys.Applied, LWWMap<string, long>.Empty, WriteLocal.Instance, m => m.SetItem(self, node, version)), Self);
+        _replica.Replicator.Tell(Dsl.Update(RegistryKeys.Applied, LWWDictionary<string, long>.Empty, WriteLocal.Instance, m => m.SetItem(self, node, version)), Self);
     }
 }

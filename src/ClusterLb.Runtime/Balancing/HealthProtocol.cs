@@ -1,6 +1,8 @@
 using ClusterLb.Balancing.Health;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Registry;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>Timer tick: start an active probe unless one is still running.</summary>
 public sealed record RunProbe

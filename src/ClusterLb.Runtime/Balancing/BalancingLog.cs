@@ -1,7 +1,9 @@
 using ClusterLb.Balancing.Health;
 using Microsoft.Extensions.Logging;
+using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Registry;
 
-namespace ClusterLb.Balancing.Actors;
+namespace ClusterLb.Runtime.Balancing;
 
 /// <summary>The balancing actors' structured log lines.</summary>
 internal static partial class BalancingLog
