@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using ClusterLb.Node.Demo;
 using ClusterLb.Node.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,10 +43,17 @@ internal static class DemoCommand
             return 2;
         }
         using var loggerFactory = NodeLogging.Create(logFormat, LogLevel.Information);
+        // Listening from before the start: a signal while the cluster forms stops the demo instead of being lost.
+        using var signal = new ShutdownSignal();
         DemoEnvironment demo;
         try
         {
-            demo = await DemoEnvironment.StartAsync(options, loggerFactory).ConfigureAwait(false);
+            demo = await DemoEnvironment.StartAsync(options, loggerFactory, signal.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"clusterlb demo: {signal.Signalled.Result} during start-up; stopped").ConfigureAwait(false);
+            return 0;
         }
         catch (IOException ex)
         {
@@ -60,24 +66,23 @@ internal static class DemoCommand
             return 1;
         }
 
+        // Disposing stops every node together (each drains, leaves the cluster and stops) and then the backends.
         await using (demo.ConfigureAwait(false))
         {
-            // Every node runs its own CoordinatedShutdown on SIGTERM/Ctrl-C; the demo ends when all have stopped.
-            using var signals = new Signals(demo);
             if (demo.Clustered)
             {
                 Console.WriteLine($"Forming a cluster of {demo.Nodes.Count} nodes...");
                 var up = demo.WhenClusterUp();
-                var first = await Task.WhenAny(up, signals.Stopped, Task.Delay(FormTimeout)).ConfigureAwait(false);
-                if (first != up && !signals.Stopped.IsCompleted)
+                var first = await Task.WhenAny(up, signal.Signalled, Task.Delay(FormTimeout)).ConfigureAwait(false);
+                if (first != up && !signal.Signalled.IsCompleted)
                 {
                     Console.WriteLine($"The cluster has not formed after {FormTimeout.TotalSeconds:0} s; the nodes keep trying (see the log above).");
                 }
             }
-            if (!signals.Stopped.IsCompleted)
+            if (!signal.Signalled.IsCompleted)
             {
                 Print(demo);
-                await signals.Stopped.ConfigureAwait(false);
+                await Task.WhenAny(signal.Signalled, demo.WhenTerminated).ConfigureAwait(false);
             }
         }
         return 0;
@@ -121,38 +126,5 @@ internal static class DemoCommand
         }
         Console.WriteLine("Press Ctrl-C to stop.");
         Console.WriteLine();
-    }
-
-    /// <summary>SIGTERM/Ctrl-C handling: each node's CoordinatedShutdown, or for the backends alone, a signal of our own.</summary>
-    private sealed class Signals : IDisposable
-    {
-        private readonly List<IDisposable> _registrations = [];
-        private readonly TaskCompletionSource _signalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Signals(DemoEnvironment demo)
-        {
-            if (demo.Nodes.Count == 0)
-            {
-                _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
-                _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
-                Stopped = _signalled.Task;
-            }
-            else
-            {
-                _registrations.AddRange(demo.Nodes.Select(n => n.System.CoordinatedShutdown.RunOnProcessExit()));
-                Stopped = demo.WhenTerminated;
-            }
-        }
-
-        /// <summary>Completes when the demo should end.</summary>
-        public Task Stopped { get; }
-
-        private void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            _signalled.TrySetResult();
-        }
-
-        public void Dispose() => _registrations.ForEach(r => r.Dispose());
     }
 }

@@ -39,10 +39,17 @@ internal static class RunCommand
         }
 
         using var loggerFactory = NodeLogging.Create(logFormat, LogLevel.Information);
+        // Listening from before the start: a signal while the node starts stops it cleanly instead of being lost.
+        using var signal = new ShutdownSignal();
         ClusterLbNode node;
         try
         {
-            node = await ClusterLbNode.StartAsync(settings, loggerFactory).ConfigureAwait(false);
+            node = await ClusterLbNode.StartAsync(settings, loggerFactory, signal.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"clusterlb: {signal.Signalled.Result} during start-up; stopped").ConfigureAwait(false);
+            return 0;
         }
         catch (NodeStartException ex)
         {
@@ -58,8 +65,13 @@ internal static class RunCommand
 
         await using (node.ConfigureAwait(false))
         {
-            using var signals = node.System.CoordinatedShutdown.RunOnProcessExit();
-            await node.System.WhenTerminated.ConfigureAwait(false);
+            // A signal runs the node's CoordinatedShutdown (drain, leave the cluster); a node downed by the cluster
+            // terminates on its own (run-coordinated-shutdown-when-down) and the process exits with it.
+            await Task.WhenAny(signal.Signalled, node.WhenTerminated).ConfigureAwait(false);
+            if (signal.Signalled.IsCompleted)
+            {
+                await node.ShutdownAsync(Akka.Actor.CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            }
         }
         return 0;
     }

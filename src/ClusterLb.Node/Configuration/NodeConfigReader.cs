@@ -1,7 +1,6 @@
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Hosting;
-using ClusterLb.Persistence;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 
@@ -9,7 +8,7 @@ namespace ClusterLb.Node.Configuration;
 
 /// <summary>
 /// Reads a resolved configuration into <see cref="NodeSettings"/>: <c>clusterlb.node</c>, <c>clusterlb.proxy</c>,
-/// <c>clusterlb.admin</c>, <c>clusterlb.persistence</c>, <c>clusterlb.health-check</c> and <c>clusterlb.services</c>.
+/// <c>clusterlb.admin</c>, <c>clusterlb.health-check</c> and <c>clusterlb.services</c>.
 /// </summary>
 public static class NodeConfigReader
 {
@@ -21,16 +20,6 @@ public static class NodeConfigReader
         var name = Try(errors, () => config.GetString("clusterlb.node.name", string.Empty)) ?? string.Empty;
         var dataDirectory = Try(errors, () => config.GetString("clusterlb.node.data-dir", ".data")) ?? ".data";
         var proxy = Try(errors, () => ReadProxy(config, errors));
-        var persistence = Try(errors, () => PersistenceSettings.FromConfig(config));
-        try
-        {
-            // The kernel reads its own section when the system starts; checking it here fails before anything binds.
-            ClusterLb.Actors.ActorSettings.FromConfig(config);
-        }
-        catch (Exception ex) when (ex is ArgumentException or HoconException)
-        {
-            errors.Add(ex.Message);
-        }
         BalancingSettings? balancing = null;
         try
         {
@@ -40,14 +29,13 @@ public static class NodeConfigReader
         {
             errors.AddRange(ex.Errors);
         }
-        if (errors.Count > 0 || proxy is null || balancing is null || persistence is null)
+        if (errors.Count > 0 || proxy is null || balancing is null)
         {
             throw new SettingsException(errors);
         }
         return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing, config)
         {
             DataDirectory = dataDirectory,
-            Persistence = persistence,
         };
     }
 

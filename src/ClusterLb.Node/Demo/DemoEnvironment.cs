@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.Cluster.Events;
+using Akka.Cluster;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Configuration;
 using ClusterLb.Node.Hosting;
@@ -80,9 +79,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
             {
                 var clusterPorts = Enumerable.Range(0, options.Nodes)
                     .Select(i => options.ClusterPort == 0 ? FreeLoopbackPort() : options.ClusterPort + i).ToArray();
-                seeds = [.. clusterPorts.Select(p => $"clb://clusterlb@127.0.0.1:{p}")];
-                // A fresh secret per run: nothing outside this process can join the demo's cluster.
-                var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+                seeds = [.. clusterPorts.Select(p => $"akka.tcp://clusterlb@127.0.0.1:{p}")];
                 for (var i = 0; i < options.Nodes; i++)
                 {
                     var name = $"lb-{i + 1}";
@@ -90,7 +87,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
                     var file = Path.Combine(directory, "node.conf");
                     await File.WriteAllTextAsync(file, DemoNodeConfig.Render(
                         name, directory, DemoOptions.Offset(options.ProxyPort, i, 100), DemoOptions.Offset(options.AdminPort, i, 100),
-                        clusterPorts[i], seeds, secret, AdminToken, backends), cancellation).ConfigureAwait(false);
+                        clusterPorts[i], seeds, AdminToken, backends), cancellation).ConfigureAwait(false);
                     // The user's CLUSTER_* variables are for `clusterlb run`; the demo's files say everything.
                     var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false)) with { ConfigFile = file };
                     nodes.Add(await ClusterLbNode.StartAsync(settings, loggerFactory, cancellation).ConfigureAwait(false));
@@ -115,14 +112,14 @@ public sealed class DemoEnvironment : IAsyncDisposable
         return Task.WhenAll(Nodes.Select(node =>
         {
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Cluster.Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
+            Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
             return up.Task;
         }));
     }
 
     /// <summary>Each node's cluster status, in node order.</summary>
-    public IReadOnlyList<CurrentClusterState> ClusterStates() =>
-        Clustered ? [.. Nodes.Select(n => Cluster.Cluster.Get(n.System).State)] : [];
+    public IReadOnlyList<ClusterEvent.CurrentClusterState> ClusterStates() =>
+        Clustered ? [.. Nodes.Select(n => Cluster.Get(n.System).State)] : [];
 
     private static Task<ClusterLbNode> StartSingleNodeAsync(DemoOptions options, IReadOnlyList<DemoBackend> backends, string dataDirectory, ILoggerFactory loggerFactory, CancellationToken cancellation)
     {

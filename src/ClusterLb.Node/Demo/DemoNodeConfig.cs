@@ -11,7 +11,7 @@ internal static class DemoNodeConfig
     /// <summary>The node's configuration text.</summary>
     public static string Render(
         string name, string dataDirectory, int proxyPort, int adminPort, int clusterPort,
-        IReadOnlyList<string> seeds, string secret, string adminToken, IReadOnlyList<DemoBackend> backends)
+        IReadOnlyList<string> seeds, string adminToken, IReadOnlyList<DemoBackend> backends)
     {
         var hosts = string.Join("\n", backends.Select(b => $"            {{ id = {Quote(b.Name)}, address = {Quote(b.Url.ToString())} }}"));
         return $$"""
@@ -23,7 +23,6 @@ internal static class DemoNodeConfig
               cluster {
                 port = {{Number(clusterPort)}}
                 seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
-                secret = {{Quote(secret)}}
               }
               remote { hostname = "127.0.0.1" }
               health-check { path = "/health", interval = 1s }

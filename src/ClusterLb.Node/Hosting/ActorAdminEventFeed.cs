@@ -1,20 +1,21 @@
-using ClusterLb.Actors;
+using Akka.Actor;
+using ClusterLb.Runtime.Events;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Proxy.Admin.Events;
 
 namespace ClusterLb.Node.Hosting;
 
-/// <summary><c>/events</c>' feed: subscriptions are sinks registered with the <see cref="AdminEventRelay"/> actor.</summary>
+/// <summary><c>/events</c>' feed: subscriptions are sinks registered with the <see cref="RegistryEventRelay"/> actor.</summary>
 internal sealed class ActorAdminEventFeed(IActorRef relay) : IAdminEventFeed
 {
     public IDisposable Subscribe(Action<RegistryEvent> sink)
     {
-        var registered = new AdminEventRelay.Sink(sink);
-        relay.Tell(new AdminEventRelay.AddSink(registered));
+        var registered = new RegistryEventRelay.Sink(sink);
+        relay.Tell(new RegistryEventRelay.AddSink(registered));
         return new Subscription(relay, registered);
     }
 
-    private sealed class Subscription(IActorRef relay, AdminEventRelay.Sink sink) : IDisposable
+    private sealed class Subscription(IActorRef relay, RegistryEventRelay.Sink sink) : IDisposable
     {
         private int _disposed;
 
@@ -22,7 +23,7 @@ internal sealed class ActorAdminEventFeed(IActorRef relay) : IAdminEventFeed
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                relay.Tell(new AdminEventRelay.RemoveSink(sink));
+                relay.Tell(new RegistryEventRelay.RemoveSink(sink));
             }
         }
     }

@@ -1,5 +1,5 @@
-using ClusterLb.Actors;
-using ClusterLb.Persistence.Audit;
+using Akka.Actor;
+using ClusterLb.Runtime.Audit;
 using ClusterLb.Proxy.Admin;
 
 namespace ClusterLb.Node.Hosting;

@@ -1,5 +1,5 @@
-using ClusterLb.Actors;
-using ClusterLb.Balancing.Actors;
+using Akka.Actor;
+using ClusterLb.Runtime.Balancing;
 using ClusterLb.Balancing.Reporting;
 using ClusterLb.Proxy.Admin;
 

@@ -1,31 +1,30 @@
+using Akka.Actor;
 using ClusterLb.Proxy.Admin;
-using ClusterCore = ClusterLb.Cluster;
+using ClusterLb.Runtime.Membership;
+using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ClusterLb.Node.Hosting;
 
-/// <summary>The admin listener's view of this node's cluster membership, backed by the cluster daemon.</summary>
-internal sealed class ClusterAdmin(ClusterCore.Cluster cluster) : IClusterAdmin
+/// <summary>The admin listener's view of this node's Akka.Cluster membership.</summary>
+internal sealed class ClusterAdmin(AkkaCluster cluster) : IClusterAdmin
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
-    public async Task<object> GetStatusAsync(CancellationToken cancellation) =>
-        await cluster.GetStatusAsync(AskTimeout).WaitAsync(cancellation).ConfigureAwait(false);
+    public Task<object> GetStatusAsync(CancellationToken cancellation) =>
+        Task.FromResult<object>(MembershipStatusReader.Read(cluster));
 
     public void LeaveSelf() => cluster.Leave(cluster.SelfAddress);
 
     public ClusterDownOutcome Down(string address)
     {
-        ClusterCore.Address parsed;
+        Address parsed;
         try
         {
-            parsed = ClusterCore.Address.Parse(address);
+            parsed = Address.Parse(address);
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is UriFormatException or FormatException or ArgumentException)
         {
-            return new ClusterDownOutcome(ClusterDownResult.BadAddress, address, ex.Message);
+            return new ClusterDownOutcome(ClusterDownResult.BadAddress, address, $"'{address}' is not an Akka address such as akka.tcp://clusterlb@host:port ({ex.Message})");
         }
-        // The snapshot may lag the daemon by one gossip round; a member it does not know yet is reported unknown.
-        if (!cluster.State.Members.Any(m => m.Address == parsed))
+        if (!cluster.State.Members.Any(m => m.Address.Equals(parsed)))
         {
             return new ClusterDownOutcome(ClusterDownResult.UnknownMember, parsed.ToString(),
                 $"no cluster member has address {parsed}; see GET /cluster/status for the members");

@@ -1,24 +1,26 @@
 using System.Net;
 using System.Reflection;
-using ClusterLb.Actors;
-using ClusterLb.Balancing.Actors;
-using ClusterLb.Balancing.Registry;
+using Akka;
+using Akka.Actor;
 using ClusterLb.Balancing.Routing;
-using ClusterLb.Cluster;
-using ClusterLb.Persistence;
-using ClusterLb.Persistence.Audit;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
-using ClusterLb.Remote;
+using ClusterLb.Runtime.Audit;
+using ClusterLb.Runtime.Balancing;
+using ClusterLb.Runtime.Events;
+using ClusterLb.Runtime.Registry;
+using ClusterLb.Balancing.Registry;
 using Microsoft.Extensions.Logging;
+using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ClusterLb.Node.Hosting;
 
 /// <summary>
-/// One running node: the actor system with the balancing actors, and the proxy and admin listeners in front.
-/// Shutdown goes through CoordinatedShutdown: <c>service-unbind</c> stops accepting and drains in-flight
-/// requests (bounded by <c>clusterlb.proxy.drain-timeout</c>), <c>service-stop</c> closes the admin listener,
-/// <c>before-actor-system-terminate</c> records <c>node-stop</c> in the audit log, and the last phase stops the actors.
+/// One running node: an Akka.NET cluster member with the balancing actors, and the proxy and admin listeners in
+/// front. Shutdown goes through Akka's CoordinatedShutdown: <c>service-unbind</c> stops accepting and drains
+/// in-flight requests (bounded by <c>clusterlb.proxy.drain-timeout</c>), <c>service-stop</c> closes the admin
+/// listener, the cluster phases leave the cluster gracefully, <c>before-actor-system-terminate</c> records
+/// <c>node-stop</c> in the audit log, and the last phase stops the actors.
 /// </summary>
 public sealed partial class ClusterLbNode : IAsyncDisposable
 {
@@ -62,20 +64,13 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The admin audit log actor.</summary>
     public IActorRef AuditLog { get; private init; } = ActorRefs.Nobody;
 
-    /// <summary>Completes once the cluster transport is closed (at once for a node without a cluster).</summary>
-    private Task RemotingClosed { get; init; } = Task.CompletedTask;
-
     /// <summary>Starts a node; returns once every service can route and the listeners accept connections.</summary>
+    /// <remarks>Cancelling <paramref name="cancellation"/> (a signal during start-up) stops what was started and throws.</remarks>
     public static async Task<ClusterLbNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
-        var clustered = ClusterMode.IsEnabled(settings.Config);
-        // One actor system per node: a clustered node's system is the one remoting creates on the cluster address.
-        var remoting = clustered ? await StartClusterAsync(settings, loggerFactory, cancellation).ConfigureAwait(false) : null;
-        var system = remoting?.System
-            ?? ActorSystem.Create("clusterlb", new ActorSystemSetup(settings.Config, loggerFactory) { ActorSettings = KernelSettings(settings) });
-        // Remoting closes its listener once the system has terminated; shutdown waits for that.
-        var remotingClosed = remoting?.TransportClosed ?? Task.CompletedTask;
+        var system = NodeActorSystem.Start(settings, loggerFactory);
         var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -89,36 +84,26 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         IActorRef? recordedStart = null;
         try
         {
-            // Persistence first: every persistent actor finds its journal through the extension when it starts.
-            var persistence = settings.Persistence with { SqlitePath = settings.Persistence.ResolveSqlitePath(settings.DataDirectory) };
-            try
-            {
-                PersistenceExtension.Register(system, persistence);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or global::System.Data.Common.DbException)
-            {
-                throw new NodeStartException($"cannot open the {persistence.Provider.ToString().ToLowerInvariant()} journal ({Where(persistence)}): {ex.Message}", ex);
-            }
             // One log per node: nodes sharing a database must not write the same persistence id.
             var auditLog = system.ActorOf(AuditLogActor.Props(AuditPersistenceId(settings.Name)), "audit-log");
 
-            // The replicator after persistence (its durable store lives there); the routers follow the registry it holds,
-            // and the first snapshots below are the registry's (seeded from the configuration where absent).
+            // The routers follow the registry the replicator holds; the first snapshots below are the registry's
+            // (seeded from the configuration where absent).
             var registrySettings = ReadRegistrySettings(settings);
-            var replica = RegistryReplica.Of(system, clustered ? ClusterLb.Cluster.Cluster.Get(system).SelfAddress.ToString() : settings.Name);
+            var replica = RegistryReplica.Of(system);
             var handles = BalancerActor.CreateHandles(settings.Balancing);
             var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient, replica, registrySettings), BalancerActor.Name);
             var registry = new RegistryAdmin(replica, settings.Balancing, registrySettings, balancer);
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
-            var adminEvents = StartAdminEvents(system, remoting);
-
+            var events = system.ActorOf(RegistryEventRelay.Props(), RegistryEventRelay.Name);
+            var cluster = AkkaCluster.Get(system);
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
             frontEnd = ProxyFrontEnd.Create(
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
                 new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
-                clustered ? new ClusterAdmin(ClusterLb.Cluster.Cluster.Get(system)) : null,
-                registry, new ActorAdminEventFeed(adminEvents));
+                new ClusterAdmin(cluster),
+                registry, new ActorAdminEventFeed(events));
             // node-start is stored before the listeners bind: once they accept traffic the caller must be able to
             // install its signal handlers at once, without a journal write (an fsync) in between.
             try
@@ -127,29 +112,38 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             }
             catch (Exception ex) when (!cancellation.IsCancellationRequested)
             {
-                throw new NodeStartException($"the audit log could not record node-start ({Where(persistence)}): {ex.Message}", ex);
+                throw new NodeStartException($"the audit log could not record node-start ({ex.Message})", ex);
             }
             recordedStart = auditLog;
             await frontEnd.StartAsync(cancellation).ConfigureAwait(false);
 
-            var shutdown = system.CoordinatedShutdown;
+            var shutdown = CoordinatedShutdown.Get(system);
             var started = frontEnd;
-            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "proxy-unbind-and-drain", started.StopProxyAsync);
-            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "admin-stop", started.StopAdminAsync);
-            shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "audit-node-stop", async token =>
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "proxy-unbind-and-drain", async () =>
+            {
+                await started.StopProxyAsync().ConfigureAwait(false);
+                return Done.Instance;
+            });
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "admin-stop", async () =>
+            {
+                await started.StopAdminAsync().ConfigureAwait(false);
+                return Done.Instance;
+            });
+            shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "audit-node-stop", async () =>
             {
                 try
                 {
-                    await RecordAsync(auditLog, settings, "node-stop", null, token).ConfigureAwait(false);
+                    await RecordAsync(auditLog, settings, "node-stop", null, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
                     // Shutdown goes on without the entry; the log says why it is missing.
                     LogNodeStopNotRecorded(logger, ex);
                 }
+                return Done.Instance;
             });
 
-            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog, RemotingClosed = remotingClosed, Registry = registry };
+            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog, Registry = registry };
             LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
             return result;
         }
@@ -169,35 +163,6 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts remoting on the cluster address and the cluster extension (joining the seeds).</summary>
-    private static async Task<Remoting> StartClusterAsync(NodeSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellation)
-    {
-        try
-        {
-            return await ClusterNode.StartAsync(settings.Config!, new RemotingOptions { LoggerFactory = loggerFactory, ActorSettings = KernelSettings(settings) }, cancellation).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is global::System.Net.Sockets.SocketException or ArgumentException or FormatException)
-        {
-            // A taken cluster port or a bad seed address: one clear line for the operator, not a stack trace.
-            throw new NodeStartException($"cannot start the cluster node (clusterlb.cluster / clusterlb.remote): {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>
-    /// Starts the relay behind <c>GET /events</c>; clustered, it shares events over DistributedPubSub, whose peers
-    /// must be able to read the event envelope.
-    /// </summary>
-    private static IActorRef StartAdminEvents(ActorSystem system, Remoting? remoting)
-    {
-        IActorRef? mediator = null;
-        if (remoting is not null)
-        {
-            remoting.Transport.Serializer.Register(ClusterLb.Node.Hosting.Wire.AdminEventsReflection.Descriptor);
-            mediator = ClusterLb.Cluster.Tools.DistributedPubSub.Get(system).Mediator;
-        }
-        return system.ActorOf(AdminEventRelay.Props(mediator), AdminEventRelay.Name);
-    }
-
     private static RegistrySettings ReadRegistrySettings(NodeSettings settings)
     {
         try
@@ -212,9 +177,6 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
 
     /// <summary>The audit log's persistence id for the node named <paramref name="nodeName"/>.</summary>
     public static string AuditPersistenceId(string nodeName) => $"{AuditLogActor.DefaultPersistenceId}-{nodeName}";
-
-    private static string Where(PersistenceSettings persistence) =>
-        persistence.Provider == PersistenceProvider.Sqlite ? persistence.SqlitePath : "clusterlb.persistence.postgresql";
 
     /// <summary>Records a node lifecycle entry and waits (bounded) until it is stored.</summary>
     private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, string? detail, CancellationToken cancellation) =>
@@ -233,30 +195,17 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The kernel's settings from <c>clusterlb.actor.*</c>, with the <c>service-unbind</c> phase long enough for
-    /// the whole drain (drain timeout plus a margin to close sockets) unless configured longer.
-    /// </summary>
-    private static ActorSettings KernelSettings(NodeSettings settings)
-    {
-        var kernel = settings.Config is null ? ActorSettings.Default : ActorSettings.FromConfig(settings.Config);
-        var unbind = settings.Proxy.DrainTimeout + TimeSpan.FromSeconds(5);
-        if (kernel.PhaseTimeouts.TryGetValue(CoordinatedShutdown.PhaseServiceUnbind, out var configured) && configured >= unbind)
-        {
-            return kernel;
-        }
-        return kernel with
-        {
-            PhaseTimeouts = new Dictionary<string, TimeSpan>(kernel.PhaseTimeouts) { [CoordinatedShutdown.PhaseServiceUnbind] = unbind },
-        };
-    }
+    /// <summary>Completes once the node's actor system has terminated (after a shutdown, or when it was downed).</summary>
+    public Task WhenTerminated => System.WhenTerminated;
 
-    /// <summary>Runs CoordinatedShutdown (stop accepting, drain, stop) and completes when the actors are stopped.</summary>
-    public async Task ShutdownAsync(CoordinatedShutdownReason? reason = null)
+    /// <summary>
+    /// Runs CoordinatedShutdown (stop accepting, drain, leave the cluster, stop) and completes when the actors are
+    /// stopped.
+    /// </summary>
+    public async Task ShutdownAsync(CoordinatedShutdown.Reason? reason = null)
     {
-        await System.CoordinatedShutdown.Run(reason ?? CoordinatedShutdownReason.Unknown).ConfigureAwait(false);
+        await CoordinatedShutdown.Get(System).Run(reason ?? CoordinatedShutdown.UnknownReason.Instance).ConfigureAwait(false);
         await System.WhenTerminated.ConfigureAwait(false);
-        await RemotingClosed.ConfigureAwait(false);
         LogStopped(_logger);
     }
 

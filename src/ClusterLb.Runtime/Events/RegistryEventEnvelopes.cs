@@ -1,11 +1,12 @@
 using ClusterLb.Balancing.Registry;
-using ClusterLb.Node.Hosting.Wire;
+using ClusterLb.Runtime.Events.Wire;
 
-namespace ClusterLb.Node.Hosting;
+namespace ClusterLb.Runtime.Events;
 
 /// <summary>Converts <see cref="RegistryEvent"/> to and from its protobuf form, which remoting can carry.</summary>
 internal static class RegistryEventEnvelopes
 {
+    /// <summary>The protobuf form of <paramref name="e"/>.</summary>
     public static RegistryEventEnvelope ToWire(RegistryEvent e)
     {
         var wire = new RegistryEventEnvelope { Kind = e.Kind, Node = e.Node, Detail = e.Detail, AtUnixMs = e.At.ToUnixTimeMilliseconds() };
@@ -24,6 +25,7 @@ internal static class RegistryEventEnvelopes
         return wire;
     }
 
+    /// <summary>The event <paramref name="w"/> carries.</summary>
     public static RegistryEvent FromWire(RegistryEventEnvelope w) =>
         new(w.Kind, w.Node, w.HasService ? w.Service : null, w.HasPool ? w.Pool : null, w.HasHost ? w.Host : null, w.Detail,
             DateTimeOffset.FromUnixTimeMilliseconds(w.AtUnixMs));
