@@ -127,8 +127,8 @@ public sealed class AdminEventsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Clustered_every_node_streams_every_nodes_events_exactly_once()
     {
         var (ports, seeds) = ConfiguredNodes.Seeds(2);
-        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
-        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
+        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}], tls.enabled = off }}");
+        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}], tls.enabled = off }}");
         await WaitForMembersAsync(first, 2);
         await WaitForMembersAsync(second, 2);
         await using var onFirst = await SseClient.ConnectAsync(first.AdminUrl);
@@ -164,10 +164,11 @@ public sealed class AdminEventsTests(ITestOutputHelper output) : IAsyncLifetime
         var added = await api.PostAsync("/api/pools/main/hosts", """{"id":"b2","address":"http://127.0.0.1:9","weight":2}""");
         var changed = await NextOfKindAsync(client, RegistryEvent.RegistryChanged);
 
-        Assert.Equal(("single", "web", "main", "b1"), Where(down));
-        Assert.Equal(("single", "web", "main", "b1"), Where(up));
+        // Events name the node by its cluster address, as /cluster/status does.
+        Assert.Equal((node.ClusterAddress, "web", "main", "b1"), Where(down));
+        Assert.Equal((node.ClusterAddress, "web", "main", "b1"), Where(up));
         Assert.Equal(201, added.Status);
-        Assert.Equal(("single", "web", "main", "b2"), Where(changed));
+        Assert.Equal((node.ClusterAddress, "web", "main", "b2"), Where(changed));
         Assert.Contains("host added", changed.Json.GetProperty("detail").GetString());
     }
 
@@ -175,8 +176,8 @@ public sealed class AdminEventsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Clustered_an_api_write_reaches_a_majority_every_nodes_stream_and_both_status_documents()
     {
         var (ports, seeds) = ConfiguredNodes.Seeds(2);
-        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
-        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}], secret = \"events-test-secret\" }}");
+        var first = await StartAsync("node1", protectStatus: false, $"cluster {{ port = {ports[0]}, seed-nodes = [{seeds}], tls.enabled = off }}");
+        var second = await StartAsync("node2", protectStatus: false, $"cluster {{ port = {ports[1]}, seed-nodes = [{seeds}], tls.enabled = off }}");
         await WaitForMembersAsync(first, 2);
         await WaitForMembersAsync(second, 2);
         using var api1 = new AdminClient(first.AdminUrl, Token);

@@ -206,7 +206,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : IAsy
 
         await cluster.WaitForAgreementAsync([0, 1], FormDeadline);
         var own = (await cluster.StatusAsync(1))!.Value;
-        Assert.Equal($"clb://clusterlb@127.0.0.1:{cluster.Ports[1]}", own.GetProperty("self").GetString());
+        Assert.Equal($"akka.tcp://clusterlb@127.0.0.1:{cluster.Ports[1]}", own.GetProperty("self").GetString());
     }
 
     private static bool IsUnreachable(JsonElement view, string address) =>
@@ -218,12 +218,12 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : IAsy
         return cluster;
     }
 
-    [GeneratedRegex("Split brain resolver: .*downing")]
+    [GeneratedRegex(@"SBR is downing|SBR took decision")]
     private static partial Regex SplitBrainDowning();
 
-    [GeneratedRegex("Forming a new cluster")]
+    [GeneratedRegex("is JOINING itself .*and forming a new cluster")]
     private static partial Regex FormingNewCluster();
 
-    [GeneratedRegex("Marking .* as Down")]
+    [GeneratedRegex(@"Marking (unreachable )?node \[.*\] as \[Down\]")]
     private static partial Regex MarkedDown();
 }

@@ -31,7 +31,7 @@ public sealed class ClusterRegistryTests(ITestOutputHelper output) : IAsyncLifet
         var (ports, seeds) = ConfiguredNodes.Seeds(2);
         var n1 = await StartNodeAsync("node1", ports[0], seeds);
         var n2 = await StartNodeAsync("node2", ports[1], seeds);
-        var names = ports.Select(p => $"clb://clusterlb@127.0.0.1:{p}").Order(StringComparer.Ordinal).ToArray();
+        var names = ports.Select(p => $"akka.tcp://clusterlb@127.0.0.1:{p}").Order(StringComparer.Ordinal).ToArray();
 
         // Both replicas know each other once each node's applied version has reached the other.
         await Poll.UntilAsync(async () => (await n2.Registry.GetStatusAsync(None)).Nodes.Select(n => n.Node).SequenceEqual(names)
@@ -59,6 +59,6 @@ public sealed class ClusterRegistryTests(ITestOutputHelper output) : IAsyncLifet
         proxy.http2.enabled = off
         health-check { path = "/health", interval = 100ms }
         services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backends[0].Url}}" } ] } ]
-        cluster { port = {{port}}, seed-nodes = [{{seeds}}], secret = "registry-test-secret" }
+        cluster { port = {{port}}, seed-nodes = [{{seeds}}], tls.enabled = off }
         """);
 }

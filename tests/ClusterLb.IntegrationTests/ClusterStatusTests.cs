@@ -41,7 +41,7 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task Three_nodes_form_one_cluster_and_every_node_reports_the_same_view()
     {
         var ports = new[] { PortAllocator.Next(), PortAllocator.Next(), PortAllocator.Next() };
-        var seeds = ports.Select(p => $"clb://clusterlb@127.0.0.1:{p}").ToArray();
+        var seeds = ports.Select(p => $"akka.tcp://clusterlb@127.0.0.1:{p}").ToArray();
         var nodes = new List<ClusterLbNode>();
         foreach (var (port, i) in ports.Select((p, i) => (p, i)))
         {
@@ -72,24 +72,26 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task Cluster_status_on_a_node_without_a_cluster_is_404_with_the_reason()
+    public async Task A_node_without_seed_nodes_joins_itself_and_reports_a_one_member_cluster()
     {
         var node = await StartNodeAsync("single", cluster: null);
         using var admin = new HttpClient { BaseAddress = node.AdminUrl };
 
-        var response = await admin.GetAsync("/cluster/status");
+        await Poll.UntilAsync(async () => IsConverged(await ClusterStatusAsync(admin), 1), "the node to be Up in its own cluster", FormDeadline);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal("this node is not part of a cluster (set clusterlb.cluster.seed-nodes)", body.GetProperty("reason").GetString());
-        Assert.Equal(ClusterEndpoint.NotClusteredReason, body.GetProperty("reason").GetString());
+        var view = await ClusterStatusAsync(admin);
+        var self = view.GetProperty("self").GetString();
+        Assert.StartsWith("akka.tcp://clusterlb@127.0.0.1:", self);
+        Assert.Equal(self, view.GetProperty("leader").GetString());
+        Assert.Equal(self, view.GetProperty("members")[0].GetProperty("address").GetString());
+        Assert.Equal(1, view.GetProperty("members")[0].GetProperty("upNumber").GetInt32());
     }
 
     [Fact]
     public async Task Cluster_commands_need_the_token_and_a_valid_known_address()
     {
         var port = PortAllocator.Next();
-        var self = $"clb://clusterlb@127.0.0.1:{port}";
+        var self = $"akka.tcp://clusterlb@127.0.0.1:{port}";
         var node = await StartNodeAsync("solo", $"port = {port}, seed-nodes = [\"{self}\"]");
         using var admin = new HttpClient { BaseAddress = node.AdminUrl };
         await Poll.UntilAsync(async () => IsConverged(await ClusterStatusAsync(admin), 1), "the one-node cluster to be Up", FormDeadline);
@@ -108,9 +110,9 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Contains("'address'", await ReasonAsync(missing));
 
-        var unknown = await admin.PostAsync($"/cluster/down?address={Uri.EscapeDataString("clb://clusterlb@127.0.0.1:1")}", null);
+        var unknown = await admin.PostAsync($"/cluster/down?address={Uri.EscapeDataString("akka.tcp://clusterlb@127.0.0.1:1")}", null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Contains("clb://clusterlb@127.0.0.1:1", await ReasonAsync(unknown));
+        Assert.Contains("akka.tcp://clusterlb@127.0.0.1:1", await ReasonAsync(unknown));
 
         var wrongMethod = await admin.GetAsync("/cluster/down");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
@@ -120,10 +122,10 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task Status_command_prints_the_members_as_a_table_and_fails_clearly_off_cluster()
+    public async Task Status_command_prints_the_members_as_a_table_and_fails_clearly_on_a_bad_url()
     {
         var port = PortAllocator.Next();
-        var self = $"clb://clusterlb@127.0.0.1:{port}";
+        var self = $"akka.tcp://clusterlb@127.0.0.1:{port}";
         var clustered = await StartNodeAsync("solo", $"port = {port}, seed-nodes = [\"{self}\"]");
         using var admin = new HttpClient { BaseAddress = clustered.AdminUrl };
         await Poll.UntilAsync(async () => IsConverged(await ClusterStatusAsync(admin), 1), "the one-node cluster to be Up", FormDeadline);
@@ -139,12 +141,6 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Contains("Up", row);
         Assert.Contains("yes", row);
         Assert.Contains("convergence yes", stdout);
-
-        var single = await StartNodeAsync("single", cluster: null);
-        var (offCode, offStdout, offStderr) = await RunStatusCommandAsync(single.AdminUrl);
-        Assert.Equal(StatusCommand.Unavailable, offCode);
-        Assert.Empty(offStdout);
-        Assert.Contains(ClusterEndpoint.NotClusteredReason, offStderr);
 
         var (badCode, _, badStderr) = await RunStatusCommandAsync("not a url");
         Assert.Equal(StatusCommand.BadArguments, badCode);
@@ -170,22 +166,9 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var e = await Assert.ThrowsAsync<NodeStartException>(() => StartNodeAsync("clash", $"port = {port}, seed-nodes = [\"clb://clusterlb@127.0.0.1:{port}\"]"));
+        var e = await Assert.ThrowsAsync<NodeStartException>(() => StartNodeAsync("clash", $"port = {port}, seed-nodes = [\"akka.tcp://clusterlb@127.0.0.1:{port}\"]"));
 
         Assert.Contains("cannot start the cluster node", e.Message);
-    }
-
-    [Fact]
-    public void Enabled_defaults_to_whether_seed_nodes_are_set_and_rejects_other_words()
-    {
-        Assert.False(ClusterMode.IsEnabled(null));
-        Assert.False(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.seed-nodes = []")));
-        Assert.True(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.seed-nodes = [\"clb://clusterlb@127.0.0.1:2552\"]")));
-        Assert.True(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.seed-nodes = \"clb://clusterlb@127.0.0.1:2552\"")));
-        Assert.False(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster { enabled = off, seed-nodes = [\"clb://clusterlb@127.0.0.1:2552\"] }")));
-        Assert.True(ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.enabled = on")));
-        var e = Assert.Throws<NodeStartException>(() => ClusterMode.IsEnabled(ConfigFactory.ParseString("clusterlb.cluster.enabled = sometimes")));
-        Assert.Contains("clusterlb.cluster.enabled", e.Message);
     }
 
     private static bool IsConverged(JsonElement view, int members) =>
@@ -232,9 +215,9 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
               proxy.http { bind = "127.0.0.1", port = 0 }
               admin.port = 0
               health-check { path = "/health", interval = 100ms }
+              cluster.port = 0
               services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend.Url}}" } ] } ]
-              remote.hostname = "127.0.0.1"
-              remote.secret = "integration-test-secret"
+              cluster.hostname = "127.0.0.1"
               {{(cluster is null ? "" : $"cluster {{ {cluster} }}")}}
             }
             """);

@@ -42,7 +42,6 @@ public sealed class ConfigFileTests(ITestOutputHelper output)
             Assert.NotNull(settings.Proxy.Http2);
             Assert.Equal("file-token", settings.Proxy.AdminAccess.Token);
             Assert.False(settings.Proxy.AdminAccess.ProtectStatus);
-            Assert.Equal(Path.Combine(dataDirectory.Path, "persistence", "clusterlb.db"), settings.Persistence.SqlitePath);
 
             using var loggerFactory = TestOutputLoggerProvider.Factory(output);
             await using var node = await ClusterLbNode.StartAsync(settings, loggerFactory);

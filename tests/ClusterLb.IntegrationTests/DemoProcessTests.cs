@@ -38,6 +38,21 @@ public sealed partial class DemoProcessTests(ITestOutputHelper output)
         Assert.Equal(3, demo.CountLines(NodeStopped()));
     }
 
+    [Theory]
+    [InlineData("Starting remoting")]
+    [InlineData("Forming a cluster of 3 nodes")]
+    public async Task A_sigterm_while_the_demo_starts_stops_it_cleanly_instead_of_being_lost(string startupLine)
+    {
+        using var demo = ClusterLbProcess.Start("demo-early-term", output, null, "demo", "--port", "0", "--admin-port", "0", "--cluster-port", "0");
+        await demo.WaitForLineAsync(new Regex(Regex.Escape(startupLine)), TimeSpan.FromSeconds(120));
+
+        await demo.TerminateAsync();
+
+        // Well within the drain timeout (10 s) plus the cluster's leave: the signal was not lost.
+        Assert.Equal(0, await demo.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotMatch(PressCtrlC(), demo.Log);
+    }
+
     [Fact]
     public async Task Demo_with_one_node_runs_without_a_cluster()
     {
@@ -82,7 +97,7 @@ public sealed partial class DemoProcessTests(ITestOutputHelper output)
     [GeneratedRegex("Press Ctrl-C to stop")]
     private static partial Regex PressCtrlC();
 
-    [GeneratedRegex(@"node \d:\s+proxy (http://\S+/)\s+admin (http://\S+/)(?:\s+cluster (clb://\S+))?")]
+    [GeneratedRegex(@"node \d:\s+proxy (http://\S+/)\s+admin (http://\S+/)(?:\s+cluster (akka(?:\.ssl)?\.tcp://\S+))?")]
     private static partial Regex NodeLine();
 
     [GeneratedRegex(@"backend:\s+(demo-\d) at (http://\S+)")]

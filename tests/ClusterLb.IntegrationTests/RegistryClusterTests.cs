@@ -133,7 +133,7 @@ public sealed class RegistryClusterTests(ITestOutputHelper output)
         var (lone, majority) = (0, 1);
         foreach (var other in new[] { 1, 2 })
         {
-            LbCluster.Faults.BlockBoth(cluster.NodeAddress(lone), cluster.NodeAddress(other));
+            await cluster.PartitionAsync(lone, other);
         }
         await Poll.UntilAsync(async () => Unreachable(await cluster.Api(lone).GetAsync("/cluster/status")).Count == 2
             && Unreachable(await cluster.Api(majority).GetAsync("/cluster/status")).SequenceEqual([cluster.Address(lone)]),
@@ -164,7 +164,7 @@ public sealed class RegistryClusterTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         foreach (var other in new[] { 1, 2 })
         {
-            LbCluster.Faults.UnblockBoth(cluster.NodeAddress(lone), cluster.NodeAddress(other));
+            await cluster.HealAsync(lone, other);
         }
         // The later weight wins (3), both the add (c1) and the remove (b2) apply, and b3's change beats the remove
         // it had not seen: b3 stays, down.

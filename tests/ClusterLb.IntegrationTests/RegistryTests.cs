@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ClusterLb.Actors;
+using Akka.Actor;
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Settings;
@@ -35,7 +35,7 @@ public sealed class RegistryTests(ITestOutputHelper output)
         Assert.Null(await registry.GetPoolAsync("nope", None));
 
         // Seeding is a registry change like any other; the node records that it applied it.
-        await Poll.UntilAsync(async () => (await registry.GetStatusAsync(None)).Nodes.Any(n => n.Node == "test-node" && n.Lag == 0), "the node to report it applied the seeded registry");
+        await Poll.UntilAsync(async () => (await registry.GetStatusAsync(None)).Nodes.Any(n => n.Node == harness.Node.ClusterAddress && n.Lag == 0), "the node to report it applied the seeded registry");
         var status = await registry.GetStatusAsync(None);
         Assert.True(status.Version >= 1);
         Assert.Equal(status.Version, status.Nodes.Single().Version);

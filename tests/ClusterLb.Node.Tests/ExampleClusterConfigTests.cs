@@ -1,7 +1,5 @@
-using ClusterLb.Cluster;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Configuration;
-using ClusterLb.Node.Hosting;
 
 namespace ClusterLb.Node.Tests;
 
@@ -24,16 +22,15 @@ public sealed class ExampleClusterConfigTests
     }
 
     [Fact]
-    public void The_three_files_describe_one_cluster_with_distinct_nodes_and_the_same_seeds_secret_and_services()
+    public void The_three_files_describe_one_cluster_with_distinct_nodes_and_the_same_seeds_and_services()
     {
         var configs = Files.Select(f => ClusterLbConfigLoader.Load(f, useEnvironment: false)).ToArray();
         var settings = configs.Select(NodeConfigReader.Read).ToArray();
 
-        Assert.All(configs, c => Assert.True(ClusterMode.IsEnabled(c)));
         Assert.Equal(["lb-1", "lb-2", "lb-3"], settings.Select(s => s.Name));
         Assert.Equal(3, settings.Select(s => s.DataDirectory).Distinct().Count());
 
-        var clusterPorts = configs.Select(c => ClusterNode.RemoteSettingsFor(c).Port).ToArray();
+        var clusterPorts = configs.Select(c => c.GetInt("clusterlb.cluster.port")).ToArray();
         var everyPort = clusterPorts.Concat(settings.Select(s => s.Proxy.Http.Port)).Concat(settings.Select(s => s.Proxy.Admin.Port)).ToArray();
         Assert.Equal(everyPort.Length, everyPort.Distinct().Count());
         Assert.All(settings, s => Assert.Equal("127.0.0.1", s.Proxy.Http.Bind));
@@ -42,9 +39,6 @@ public sealed class ExampleClusterConfigTests
         var seeds = configs.Select(c => string.Join(" ", c.GetStringList("clusterlb.cluster.seed-nodes"))).Distinct().Single();
         Assert.Equal(string.Join(" ", clusterPorts.Select(p => $"clb://clusterlb@127.0.0.1:{p}")), seeds);
 
-        var secret = configs.Select(c => c.GetString("clusterlb.cluster.secret")).Distinct().Single();
-        Assert.NotEmpty(secret);
-        Assert.All(configs, c => Assert.Equal(secret, ClusterNode.RemoteSettingsFor(c).Secret));
         var token = settings.Select(s => s.Proxy.AdminAccess.Token).Distinct().Single();
         Assert.False(string.IsNullOrEmpty(token));
 

@@ -82,7 +82,8 @@ internal static class DemoCommand
             if (!signal.Signalled.IsCompleted)
             {
                 Print(demo);
-                await Task.WhenAny(signal.Signalled, demo.WhenTerminated).ConfigureAwait(false);
+                // Without nodes nothing terminates on its own: only the signal ends the backends-only demo.
+                await (demo.Nodes.Count == 0 ? signal.Signalled : Task.WhenAny(signal.Signalled, demo.WhenTerminated)).ConfigureAwait(false);
             }
         }
         return 0;

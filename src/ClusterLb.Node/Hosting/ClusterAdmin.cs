@@ -24,6 +24,10 @@ internal sealed class ClusterAdmin(AkkaCluster cluster) : IClusterAdmin
         {
             return new ClusterDownOutcome(ClusterDownResult.BadAddress, address, $"'{address}' is not an Akka address such as akka.tcp://clusterlb@host:port ({ex.Message})");
         }
+        if (!parsed.Protocol.StartsWith("akka", StringComparison.Ordinal) || parsed.Host is null || parsed.Port is null)
+        {
+            return new ClusterDownOutcome(ClusterDownResult.BadAddress, address, $"'{address}' is not an Akka address such as akka.tcp://clusterlb@host:port");
+        }
         if (!cluster.State.Members.Any(m => m.Address.Equals(parsed)))
         {
             return new ClusterDownOutcome(ClusterDownResult.UnknownMember, parsed.ToString(),

@@ -46,6 +46,9 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The node's actor system.</summary>
     public ActorSystem System { get; }
 
+    /// <summary>This node's Akka.Cluster address (<c>akka.tcp://clusterlb@host:port</c>), as events and the registry name it.</summary>
+    public string ClusterAddress => AkkaCluster.Get(System).SelfAddress.ToString();
+
     /// <summary>Each service's route handle, by service name.</summary>
     public IReadOnlyDictionary<string, RouteHandle> Handles { get; }
 

@@ -42,7 +42,7 @@ internal static class NodeActorSystem
     {
         var c = settings.Config;
         var port = c?.GetInt("clusterlb.cluster.port", 4053) ?? 0;
-        var host = c?.GetString("clusterlb.remote.hostname", "127.0.0.1") ?? "127.0.0.1";
+        var host = c?.GetString("clusterlb.cluster.hostname", c.GetString("clusterlb.remote.hostname", "127.0.0.1")) ?? "127.0.0.1";
         var seeds = c is not null && c.HasPath("clusterlb.cluster.seed-nodes")
             ? c.GetStringList("clusterlb.cluster.seed-nodes").Select(s => s.Replace("clb://", "akka.tcp://", StringComparison.Ordinal)).ToList()
             : [];
@@ -63,6 +63,9 @@ internal static class NodeActorSystem
               coordinated-shutdown.phases.service-unbind.timeout = {{unbind}}s
             }
             """;
-        return ConfigurationFactory.ParseString(text);
+        var mapped = ConfigurationFactory.ParseString(text);
+        return c is not null && c.HasPath("akka")
+            ? ConfigurationFactory.ParseString("{\"akka\": " + c.GetConfig("akka").ToJson(indented: false) + "}").WithFallback(mapped)
+            : mapped;
     }
 }

@@ -14,7 +14,7 @@ namespace ClusterLb.Proxy.Admin;
 public sealed partial class ClusterEndpoint(IClusterAdmin? cluster, TimeSpan timeout, ILogger logger, IRegistryAdmin? registry = null)
 {
     /// <summary>The reason every cluster endpoint gives on a node that runs without a cluster.</summary>
-    public const string NotClusteredReason = "this node is not part of a cluster (set clusterlb.cluster.seed-nodes)";
+    public const string NotClusteredReason = "this front end has no cluster membership to show";
 
     /// <summary>Answers <c>GET /cluster/status</c>.</summary>
     public async Task StatusAsync(HttpContext context)
@@ -69,7 +69,7 @@ public sealed partial class ClusterEndpoint(IClusterAdmin? cluster, TimeSpan tim
         return AdminResponses.WriteAsync(context, StatusCodes.Status202Accepted, new ClusterCommandAccepted("leave", null));
     }
 
-    /// <summary>Answers <c>POST /cluster/down?address=clb://...</c>.</summary>
+    /// <summary>Answers <c>POST /cluster/down?address=akka.tcp://...</c>.</summary>
     public Task DownAsync(HttpContext context)
     {
         if (cluster is null)
@@ -80,7 +80,7 @@ public sealed partial class ClusterEndpoint(IClusterAdmin? cluster, TimeSpan tim
         if (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]))
         {
             return AdminResponses.WriteAsync(context, StatusCodes.Status400BadRequest,
-                new AdminError("bad-request", "query parameter 'address' is required once: POST /cluster/down?address=clb://system@host:port"));
+                new AdminError("bad-request", "query parameter 'address' is required once: POST /cluster/down?address=akka.tcp://clusterlb@host:port"));
         }
         var outcome = cluster.Down(values[0]!);
         switch (outcome.Result)

@@ -1,12 +1,13 @@
 namespace ClusterLb.Proxy.Admin;
 
 /// <summary>
-/// The node's cluster membership as the admin listener sees it. The proxy layer does not depend on the cluster
-/// layer; the node supplies an implementation when it runs clustered, and none otherwise.
+/// The node's Akka.Cluster membership as the admin listener sees it. The proxy layer does not depend on the actor
+/// layer; the node supplies the implementation (every node is a cluster member; a front end built without one,
+/// as in tests of the proxy alone, answers <c>/cluster/*</c> with 404).
 /// </summary>
 public interface IClusterAdmin
 {
-    /// <summary>This node's view of the membership, asked from the cluster daemon; serialized as-is.</summary>
+    /// <summary>This node's view of the membership (Akka's cluster state); serialized as-is.</summary>
     Task<object> GetStatusAsync(CancellationToken cancellation);
 
     /// <summary>Starts this node's graceful leave (Leaving → Exiting → Removed).</summary>
@@ -27,7 +28,7 @@ public enum ClusterDownResult
 {
     /// <summary>The member is being downed.</summary>
     Accepted,
-    /// <summary>The text is not a <c>clb://system@host:port</c> address.</summary>
+    /// <summary>The text is not an Akka address such as <c>akka.tcp://clusterlb@host:port</c>.</summary>
     BadAddress,
     /// <summary>No member has that address.</summary>
     UnknownMember,

@@ -17,7 +17,7 @@ internal sealed class ConfiguredNodes(ITestOutputHelper output) : IAsyncDisposab
     public static (int[] Ports, string SeedList) Seeds(int count)
     {
         var ports = Enumerable.Range(0, count).Select(_ => PortAllocator.Next()).ToArray();
-        return (ports, string.Join(", ", ports.Select(p => $"\"clb://clusterlb@127.0.0.1:{p}\"")));
+        return (ports, string.Join(", ", ports.Select(p => $"\"akka.tcp://clusterlb@127.0.0.1:{p}\"")));
     }
 
     /// <summary>
@@ -35,7 +35,7 @@ internal sealed class ConfiguredNodes(ITestOutputHelper output) : IAsyncDisposab
               node.data-dir = "{{dataDirectory.Path}}"
               proxy.http { bind = "127.0.0.1", port = 0 }
               admin.port = 0
-              remote.hostname = "127.0.0.1"
+              cluster { hostname = "127.0.0.1", port = 0 }
               {{body}}
             }
             """);

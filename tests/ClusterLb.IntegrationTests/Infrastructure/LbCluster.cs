@@ -2,8 +2,9 @@ using System.Text.Json;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Configuration;
 using ClusterLb.Node.Hosting;
-using ClusterLb.Remote;
-using ClusterLb.Remote.Transport;
+using Akka.Actor;
+using Akka.Remote;
+using Akka.Remote.Transport;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -12,13 +13,13 @@ namespace ClusterLb.IntegrationTests.Infrastructure;
 /// <summary>
 /// In-process clustered <see cref="ClusterLbNode"/>s on loopback, each with its own data directory (its SQLite journal
 /// and durable registry) and a fixed cluster port, so the whole cluster can be stopped and started again on the same
-/// directories and ports. Nodes use the shared <see cref="TransportFaults"/> (what <c>ClusterLbNode</c> gives
-/// remoting); every block involving these nodes is lifted on dispose.
+/// directories and ports. Remoting runs through Akka's throttler transport adapter (<c>trttl</c>, so addresses are
+/// <c>akka.trttl.tcp://</c>), which lets a test blackhole the traffic between two nodes while their connections
+/// stay up: an in-process partition.
 /// </summary>
 internal sealed class LbCluster : IAsyncDisposable
 {
     public const string Token = "registry-cluster-token";
-    private const string Secret = "registry-cluster-secret";
     private readonly ITestOutputHelper _output;
     private readonly string _body;
     private readonly int[] _ports;
@@ -34,9 +35,6 @@ internal sealed class LbCluster : IAsyncDisposable
         _running = new Running?[count];
     }
 
-    /// <summary>The fault injector every node's transport uses.</summary>
-    public static TransportFaults Faults => TransportFaults.Shared;
-
     public int Count => _ports.Length;
 
     public IEnumerable<int> Indexes => Enumerable.Range(0, Count);
@@ -51,9 +49,26 @@ internal sealed class LbCluster : IAsyncDisposable
     public HttpClient Proxy(int i) => Get(i).Proxy;
 
     /// <summary>Node <paramref name="i"/>'s cluster address, as <c>/cluster/status</c> and the registry name it.</summary>
-    public string Address(int i) => $"clb://clusterlb@127.0.0.1:{_ports[i]}";
+    public string Address(int i) => $"akka.trttl.tcp://clusterlb@127.0.0.1:{_ports[i]}";
 
-    public NodeAddress NodeAddress(int i) => Remote.NodeAddress.Parse(Address(i));
+    /// <summary>Drops everything between nodes <paramref name="a"/> and <paramref name="b"/>, both ways.</summary>
+    public Task PartitionAsync(int a, int b) => ThrottleAsync(a, b, Blackhole.Instance);
+
+    /// <summary>Lets traffic between nodes <paramref name="a"/> and <paramref name="b"/> through again.</summary>
+    public Task HealAsync(int a, int b) => ThrottleAsync(a, b, Unthrottled.Instance);
+
+    private async Task ThrottleAsync(int a, int b, ThrottleMode mode)
+    {
+        foreach (var (from, to) in new[] { (a, b), (b, a) })
+        {
+            if (_running[from] is { } running)
+            {
+                var transport = ((RemoteActorRefProvider)((ExtendedActorSystem)running.Node.System).Provider).Transport;
+                var applied = await transport.ManagementCommand(new SetThrottle(Akka.Actor.Address.Parse(Address(to)), ThrottleTransportAdapter.Direction.Both, mode));
+                Assert.True(applied, $"the throttler of node {from + 1} did not accept the command for node {to + 1}");
+            }
+        }
+    }
 
     /// <summary>
     /// Starts <paramref name="count"/> nodes one after the other (the first seed first) and waits until they form one
@@ -118,6 +133,7 @@ internal sealed class LbCluster : IAsyncDisposable
         var file = Path.Combine(directory, "node.conf");
         var seeds = string.Join(", ", Indexes.Select(n => $"\"{Address(n)}\""));
         // The split-brain resolver waits 10 minutes: partition tests keep every member while nodes are unreachable.
+        // The throttler adapter changes the address scheme, so the seeds go to Akka as they are (akka { } wins).
         await File.WriteAllTextAsync(file, $$"""
             clusterlb {
               node.name = "node{{i + 1}}"
@@ -125,13 +141,17 @@ internal sealed class LbCluster : IAsyncDisposable
               admin.token = "{{Token}}"
               proxy.http { bind = "127.0.0.1", port = 0 }
               admin.port = 0
-              remote { hostname = "127.0.0.1", secret = "{{Secret}}" }
               cluster {
+                hostname = "127.0.0.1"
                 port = {{_ports[i]}}
-                seed-nodes = [{{seeds}}]
+                tls.enabled = off
                 split-brain-resolver { stable-after = 10m, down-all-when-unstable = off }
               }
               {{_body}}
+            }
+            akka {
+              remote.dot-netty.tcp.applied-adapters = [trttl]
+              cluster.seed-nodes = [{{seeds}}]
             }
             """);
         var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
@@ -161,10 +181,6 @@ internal sealed class LbCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var i in Indexes)
-        {
-            Faults.Heal(NodeAddress(i));
-        }
         await StopAllAsync();
         foreach (var directory in _directories)
         {

@@ -31,7 +31,7 @@ internal sealed partial class ProcessCluster : IDisposable
         _backend = backend;
         _extra = extra;
         Ports = [.. Enumerable.Range(0, size).Select(_ => PortAllocator.Next())];
-        Seeds = [.. Ports.Select(p => $"clb://clusterlb@127.0.0.1:{p}")];
+        Seeds = [.. Ports.Select(p => $"akka.tcp://clusterlb@127.0.0.1:{p}")];
         Nodes = new ClusterLbProcess?[size];
         AdminUrls = new Uri?[size];
         ProxyUrls = new Uri?[size];
@@ -62,9 +62,9 @@ internal sealed partial class ProcessCluster : IDisposable
           admin { port = 0, token = "{{Token}}" }
           health-check { path = "/health", interval = 500ms }
           services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend}}" } ] } ]
-          remote.hostname = "127.0.0.1"
+          cluster.hostname = "127.0.0.1"
           cluster {
-            secret = "{{Secret}}"
+            tls.enabled = off
             {{(withClusterAddress ? $"port = {Ports[i]}\n    seed-nodes = [{string.Join(", ", Seeds.Select(s => $"\"{s}\""))}]" : "")}}
             seed-node-timeout = 2s
             failure-detector.acceptable-heartbeat-pause = 4s
