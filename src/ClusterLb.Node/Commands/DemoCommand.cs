@@ -83,7 +83,7 @@ internal static class DemoCommand
             {
                 Print(demo);
                 // Without nodes nothing terminates on its own: only the signal ends the backends-only demo.
-                await (demo.Nodes.Count == 0 ? signal.Signalled : Task.WhenAny(signal.Signalled, demo.WhenTerminated)).ConfigureAwait(false);
+                await (demo.Nodes.Count == 0 ? (Task)signal.Signalled : Task.WhenAny(signal.Signalled, demo.WhenTerminated)).ConfigureAwait(false);
             }
         }
         return 0;
