@@ -91,10 +91,14 @@ public static class AkkaNodeConfig
         ActorMapping.Map(clusterlb, tree, useLoggerFactory);
         var mapped = ConfigurationFactory.ParseString(tree.ToJson());
 
-        var config = userAkka.WithFallback(persistence ?? AkkaConfig.Empty).WithFallback(mapped);
+        var config = Layer(Layer(userAkka, persistence), mapped);
         return new MappedAkkaConfig(systemName, config, config.GetStringList("akka.cluster.seed-nodes", []).Count > 0, tlsOn, tls,
             warning is null ? [] : [warning]);
     }
+
+    // Akka refuses Empty.WithFallback(Empty) ("itself as fallback"), so empty layers are skipped.
+    private static AkkaConfig Layer(AkkaConfig over, AkkaConfig? under) =>
+        under is null || under.IsEmpty ? over : over.IsEmpty ? under : over.WithFallback(under);
 
     private static string SystemName(Config clusterlb)
     {
