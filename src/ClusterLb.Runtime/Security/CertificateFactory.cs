@@ -100,7 +100,8 @@ public static class CertificateFactory
         {
             notAfter = ca.NotAfter;
         }
-        using var signed = request.Create(ca, now - ClockSkew, notAfter, Serial());
+        // The signature generator comes from the CA's own key, so an RSA node can be signed by an ECDSA CA and back.
+        using var signed = request.Create(ca.SubjectName, SignerOf(ca), now - ClockSkew, notAfter, Serial());
         using var withKey = algorithm == CertificateKeyAlgorithm.Rsa2048
             ? signed.CopyWithPrivateKey((RSA)key)
             : signed.CopyWithPrivateKey((ECDsa)key);
@@ -125,6 +126,11 @@ public static class CertificateFactory
         }
         return X509Certificate2.CreateFromPemFile(crt, key);
     }
+
+    private static X509SignatureGenerator SignerOf(X509Certificate2 ca) =>
+        ca.GetECDsaPrivateKey() is { } ec ? X509SignatureGenerator.CreateForECDsa(ec)
+        : ca.GetRSAPrivateKey() is { } rsa ? X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1)
+        : throw new CryptographicException("the CA key is neither ECDSA nor RSA");
 
     private static AsymmetricAlgorithm NewKey(CertificateKeyAlgorithm algorithm) => algorithm switch
     {
