@@ -24,9 +24,14 @@ internal static class ClusterLbValues
     /// <summary>A size at <paramref name="path"/> as <c>Nb</c>.</summary>
     public static string Bytes(Config c, string path) => c.GetBytes(path).ToString(CultureInfo.InvariantCulture) + "b";
 
-    /// <summary>A duration as whole milliseconds, the unit every Akka duration key accepts.</summary>
-    public static string Millis(TimeSpan value) =>
-        ((long)Math.Round(value.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+    /// <summary>A duration in whole seconds when it is one, else whole milliseconds: units every Akka duration key accepts.</summary>
+    public static string Millis(TimeSpan value)
+    {
+        var ms = (long)Math.Round(value.TotalMilliseconds);
+        return ms != 0 && ms % 1000 == 0
+            ? (ms / 1000).ToString(CultureInfo.InvariantCulture) + "s"
+            : ms.ToString(CultureInfo.InvariantCulture) + "ms";
+    }
 
     /// <summary>Where the value at <paramref name="path"/> was defined, for error messages.</summary>
     public static HoconOrigin OriginOf(Config c, string path) => c.GetValue(path)?.Origin ?? HoconOrigin.None;
