@@ -11,5 +11,6 @@ internal static class CommandCatalog
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(CertCommand.Create());
     }
 }

@@ -2,10 +2,11 @@ using System.CommandLine;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Configuration;
+using ClusterLb.Runtime.Hosting;
 
 namespace ClusterLb.Node.Commands;
 
-/// <summary><c>clusterlb config show|check</c>: print or validate the configuration the node would run with.</summary>
+/// <summary><c>clusterlb config show|check|akka</c>: print or validate the configuration the node would run with.</summary>
 public static class ConfigCommand
 {
     /// <summary>Exit code for an invalid or unreadable configuration.</summary>
@@ -17,6 +18,7 @@ public static class ConfigCommand
         var command = new Command("config", "Show or check the configuration (reference.conf, then --config FILE, then environment overrides).");
         command.Subcommands.Add(CreateShow());
         command.Subcommands.Add(CreateCheck());
+        command.Subcommands.Add(CreateAkka());
         return command;
     }
 
@@ -54,6 +56,27 @@ public static class ConfigCommand
         return check;
     }
 
+    private static Command CreateAkka()
+    {
+        var options = new ConfigOptions(fileRequired: false);
+        var akka = new Command("akka", "Print the complete Akka.NET configuration the node runs with (ClusterLb's keys mapped, the file's akka { } block on top); passwords and connection strings are masked.");
+        options.AddTo(akka);
+        var showSecrets = new Option<bool>("--show-secrets") { Description = "Print passwords and connection strings in clear." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of HOCON." };
+        akka.Options.Add(showSecrets);
+        akka.Options.Add(json);
+        akka.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            return Run(parse, options, config => output.Write(AkkaNodeConfig.Render(
+                config,
+                config.GetString("clusterlb.node.data-dir", ".data"),
+                parse.GetValue(json) ? AkkaConfigFormat.Json : AkkaConfigFormat.Hocon,
+                parse.GetValue(showSecrets))));
+        });
+        return akka;
+    }
+
     private static int Run(ParseResult parse, ConfigOptions options, Action<Config> onLoaded)
     {
         try
@@ -82,7 +105,7 @@ public static class ConfigCommand
         }
     }
 
-    /// <summary>The options shared by show and check.</summary>
+    /// <summary>The options shared by show, check and akka.</summary>
     private sealed class ConfigOptions
     {
         public ConfigOptions(bool fileRequired)
