@@ -2,6 +2,7 @@ using Akka.Actor;
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Runtime.Balancing;
+using ClusterLb.Runtime.Tests.Support;
 
 namespace ClusterLb.Runtime.Tests.Balancing;
 
@@ -15,7 +16,7 @@ public sealed class BalancerStatusTests : BalancingTestKit
         var (balancer, handle) = await StartAsync(Pool("main", 0, Checks(), null, "a", "b", "c"));
         Probes.Status["c.test"] = 404;
         ExpectHealth(events, "c", HostHealth.Down);
-        await AwaitConditionAsync(() => Healthy(handle).Length == 2, Deadline, "c to leave the snapshot");
+        await AwaitConditionAsync(() => Healthy(handle).Length == 2, Deadline, ClusterSystems.PollInterval, "c to leave the snapshot");
         var held = handle.Pick()!;
 
         var status = await balancer.Ask<BalancerStatus>(GetBalancerStatus.Instance, Deadline);

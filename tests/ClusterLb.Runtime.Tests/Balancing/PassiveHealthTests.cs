@@ -1,6 +1,7 @@
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
+using ClusterLb.Runtime.Tests.Support;
 
 namespace ClusterLb.Runtime.Tests.Balancing;
 
@@ -18,9 +19,9 @@ public sealed class PassiveHealthTests : BalancingTestKit
         RouteHandle.Complete(b, new RequestOutcome(0, TimeSpan.Zero, ConnectFailed: true));
 
         Assert.Contains("connect failure", ExpectHealth(events, "b", HostHealth.Down).Reason);
-        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a"]), Deadline, "b to leave the snapshot");
+        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a"]), Deadline, ClusterSystems.PollInterval, "b to leave the snapshot");
         Assert.Contains("down-time", ExpectHealth(events, "b", HostHealth.Up).Reason);
-        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a", "b"]), Deadline, "b to return after its down-time");
+        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a", "b"]), Deadline, ClusterSystems.PollInterval, "b to return after its down-time");
         Assert.Equal(0, Probes.Count("b.test"));
     }
 }

@@ -1,5 +1,6 @@
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Runtime.Tests.Support;
 
 namespace ClusterLb.Runtime.Tests.Balancing;
 
@@ -16,7 +17,7 @@ public sealed class RouterFollowsHealthTests : BalancingTestKit
 
         Probes.Status["b.test"] = 503;
         ExpectHealth(events, "b", HostHealth.Down);
-        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a"]), Deadline, "b to leave the snapshot");
+        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a"]), Deadline, ClusterSystems.PollInterval, "b to leave the snapshot");
         Assert.True(handle.Snapshot.Version > version);
         for (var i = 0; i < 6; i++)
         {
@@ -27,7 +28,7 @@ public sealed class RouterFollowsHealthTests : BalancingTestKit
 
         Probes.Status["b.test"] = 200;
         ExpectHealth(events, "b", HostHealth.Up);
-        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a", "b"]), Deadline, "b to rise again");
+        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["a", "b"]), Deadline, ClusterSystems.PollInterval, "b to rise again");
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class RouterFollowsHealthTests : BalancingTestKit
 
         Probes.Status["a.test"] = 500;
         ExpectHealth(events, "a", HostHealth.Down);
-        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["z"]), Deadline, "main to have no healthy host");
+        await AwaitConditionAsync(() => Healthy(handle).SequenceEqual(["z"]), Deadline, ClusterSystems.PollInterval, "main to have no healthy host");
         var picked = handle.Pick()!;
         Assert.Equal("z", picked.Id);
         RouteHandle.Complete(picked, default);

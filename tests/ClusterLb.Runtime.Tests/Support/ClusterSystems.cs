@@ -19,6 +19,9 @@ internal static class ClusterSystems
 
     public static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>How often awaited conditions are re-checked (TestKit's AwaitCondition sleeps long without one).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     // Durable keys off: the LMDB store cannot run here, and the SQL store is not in this branch. Tests that need a
     // durable store configure MemoryDurableStore. No downing: a cut link must heal, not split the cluster for good.
     private const string Base = """
@@ -32,6 +35,10 @@ internal static class ClusterSystems
           }
           cluster {
             downing-provider-class = ""
+            # Faster rounds than a production cluster: members come Up and leave in a fraction of a second.
+            periodic-tasks-initial-delay = 0s
+            gossip-interval = 200ms
+            leader-actions-interval = 200ms
             distributed-data {
               gossip-interval = 200ms
               notify-subscribers-interval = 50ms
@@ -41,8 +48,12 @@ internal static class ClusterSystems
         }
         """;
 
+    // DistributedData's defaults (and its serializer bindings) are in from the start: a member whose extension is not
+    // started yet cannot read the replicator messages a peer already gossips to it.
     public static Config Config(string extraHocon = "") =>
-        ConfigurationFactory.ParseString(extraHocon).WithFallback(ConfigurationFactory.ParseString(Base));
+        ConfigurationFactory.ParseString(extraHocon)
+            .WithFallback(ConfigurationFactory.ParseString(Base))
+            .WithFallback(DistributedData.DefaultConfig());
 
     /// <summary>A member not yet joined (see <see cref="FormAsync"/>).</summary>
     public static ActorSystem Create(string extraHocon = "") => ActorSystem.Create(Name, Config(extraHocon));
@@ -70,10 +81,10 @@ internal static class ClusterSystems
         {
             var self = Cluster.Get(system);
             await kit.AwaitConditionAsync(() => self.State.Members.Count(m => m.Status == MemberStatus.Up) == systems.Length,
-                FormTimeout, $"{self.SelfAddress} to see {systems.Length} members Up");
+                FormTimeout, PollInterval, $"{self.SelfAddress} to see {systems.Length} members Up");
             var replicator = DistributedData.Get(system).Replicator;
             await kit.AwaitConditionAsync(async () => (await replicator.Ask<ReplicaCount>(GetReplicaCount.Instance, FormTimeout)).N == systems.Length,
-                FormTimeout, $"{self.SelfAddress}'s replicator to count {systems.Length} nodes");
+                FormTimeout, PollInterval, $"{self.SelfAddress}'s replicator to count {systems.Length} nodes");
         }
     }
 
