@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Settings;
-using ClusterLb.DistributedData.Crdt;
 using ClusterLb.Hocon;
 
 namespace ClusterLb.Balancing.Tests;
@@ -9,16 +8,17 @@ namespace ClusterLb.Balancing.Tests;
 /// <summary>The registry's value format, validation, settings and change descriptions, without actors.</summary>
 public sealed class RegistryModelTests
 {
-    private static readonly ReplicaId Writer = new("clb://test@127.0.0.1:1", 1);
     private static readonly IReadOnlySet<string> Services = new HashSet<string> { "web", "api" };
 
     [Fact]
     public void A_pool_key_round_trips_through_the_json_entries()
     {
-        var map = LWWMap<string, string>.Empty
-            .SetItem(Writer, RegistryKeys.PoolEntry, RegistryCodec.EncodePool("web", BalancingMethod.Random, 3))
-            .SetItem(Writer, "z", RegistryCodec.EncodeHost(new HostSpec("z", new Uri("https://10.0.0.9:8443/base"), 7, HostAdminState.Drain)))
-            .SetItem(Writer, "a", RegistryCodec.EncodeHost(new HostSpec("a", new Uri("http://10.0.0.1:80"), 1, HostAdminState.Down)));
+        var map = new Dictionary<string, string>
+        {
+            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.Random, 3),
+            ["z"] = RegistryCodec.EncodeHost(new HostSpec("z", new Uri("https://10.0.0.9:8443/base"), 7, HostAdminState.Drain)),
+            ["a"] = RegistryCodec.EncodeHost(new HostSpec("a", new Uri("http://10.0.0.1:80"), 1, HostAdminState.Down)),
+        };
 
         var pool = RegistryCodec.DecodePool("p", map)!;
 
@@ -26,18 +26,20 @@ public sealed class RegistryModelTests
         Assert.Equal(
             [new HostSpec("a", new Uri("http://10.0.0.1:80"), 1, HostAdminState.Down), new HostSpec("z", new Uri("https://10.0.0.9:8443/base"), 7, HostAdminState.Drain)],
             pool.Hosts.ToArray());
-        Assert.Equal("""{"address":"http://10.0.0.1/","weight":1,"state":"down"}""", map.Entries["a"]);
+        Assert.Equal("""{"address":"http://10.0.0.1/","weight":1,"state":"down"}""", map["a"]);
     }
 
     [Fact]
     public void Unreadable_host_entries_are_skipped_and_named_and_a_map_without_pool_entry_is_no_pool()
     {
-        var map = LWWMap<string, string>.Empty
-            .SetItem(Writer, RegistryKeys.PoolEntry, RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0))
-            .SetItem(Writer, "good", RegistryCodec.EncodeHost(new HostSpec("good", new Uri("http://10.0.0.1"), 2, HostAdminState.Up)))
-            .SetItem(Writer, "notjson", "{")
-            .SetItem(Writer, "heavy", """{"address":"http://10.0.0.2","weight":100000,"state":"up"}""")
-            .SetItem(Writer, "odd", """{"address":"http://10.0.0.3","weight":1,"state":"sideways"}""");
+        var map = new Dictionary<string, string>
+        {
+            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0),
+            ["good"] = RegistryCodec.EncodeHost(new HostSpec("good", new Uri("http://10.0.0.1"), 2, HostAdminState.Up)),
+            ["notjson"] = "{",
+            ["heavy"] = """{"address":"http://10.0.0.2","weight":100000,"state":"up"}""",
+            ["odd"] = """{"address":"http://10.0.0.3","weight":1,"state":"sideways"}""",
+        };
         var problems = new List<string>();
 
         var pool = RegistryCodec.DecodePool("p", map, problems)!;
@@ -45,8 +47,8 @@ public sealed class RegistryModelTests
         Assert.Equal(["good"], pool.Hosts.Select(h => h.Id));
         Assert.Equal(3, problems.Count);
         Assert.Contains(problems, p => p.Contains("'notjson'"));
-        Assert.Null(RegistryCodec.DecodePool("p", map.Remove(Writer, RegistryKeys.PoolEntry)));
-        Assert.Null(RegistryCodec.DecodePool("p", LWWMap<string, string>.Empty.SetItem(Writer, RegistryKeys.PoolEntry, "[]"), problems));
+        Assert.Null(RegistryCodec.DecodePool("p", map.Where(e => e.Key != RegistryCodec.PoolEntry).ToDictionary()));
+        Assert.Null(RegistryCodec.DecodePool("p", new Dictionary<string, string> { [RegistryCodec.PoolEntry] = "[]" }, problems));
         Assert.Contains(problems, p => p.Contains("unreadable pool entry"));
     }
 
