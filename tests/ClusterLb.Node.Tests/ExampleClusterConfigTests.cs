@@ -1,5 +1,6 @@
 using ClusterLb.Hocon;
 using ClusterLb.Node.Configuration;
+using ClusterLb.Runtime.Hosting;
 
 namespace ClusterLb.Node.Tests;
 
@@ -45,5 +46,11 @@ public sealed class ExampleClusterConfigTests
         Assert.Single(configs.Select(c => c.GetConfig("clusterlb.services").ToJson()).Distinct());
         Assert.Single(configs.Select(c => c.GetConfig("clusterlb.health-check").ToJson()).Distinct());
         Assert.Equal(["demo"], settings[0].Balancing.Services.Select(s => s.Name));
+    }
+
+    private static IEnumerable<string> AkkaSeeds(Config config, string dataDirectory)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(AkkaNodeConfig.Render(config, dataDirectory, AkkaConfigFormat.Json));
+        return json.RootElement.GetProperty("akka").GetProperty("cluster").GetProperty("seed-nodes").EnumerateArray().Select(e => e.GetString()!).ToList();
     }
 }

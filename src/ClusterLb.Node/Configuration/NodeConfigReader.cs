@@ -3,6 +3,7 @@ using ClusterLb.Hocon;
 using ClusterLb.Node.Hosting;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
+using ClusterLb.Runtime.Hosting;
 
 namespace ClusterLb.Node.Configuration;
 
@@ -20,6 +21,16 @@ public static class NodeConfigReader
         var name = Try(errors, () => config.GetString("clusterlb.node.name", string.Empty)) ?? string.Empty;
         var dataDirectory = Try(errors, () => config.GetString("clusterlb.node.data-dir", ".data")) ?? ".data";
         var proxy = Try(errors, () => ReadProxy(config, errors));
+        try
+        {
+            // The Akka mapping (removed keys, seeds, TLS policy) is checked here too, so `config check` and `run`
+            // refuse the same files, before anything binds.
+            AkkaNodeConfig.Render(config, dataDirectory);
+        }
+        catch (HoconException ex)
+        {
+            errors.Add(ex.Message);
+        }
         BalancingSettings? balancing = null;
         try
         {

@@ -7,6 +7,7 @@ using ClusterLb.Hocon;
 using ClusterLb.Node.Configuration;
 using ClusterLb.Node.Hosting;
 using ClusterLb.Proxy;
+using ClusterLb.Runtime.Security;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterLb.Node.Demo;
@@ -79,15 +80,19 @@ public sealed class DemoEnvironment : IAsyncDisposable
             {
                 var clusterPorts = Enumerable.Range(0, options.Nodes)
                     .Select(i => options.ClusterPort == 0 ? FreeLoopbackPort() : options.ClusterPort + i).ToArray();
-                seeds = [.. clusterPorts.Select(p => $"akka.tcp://clusterlb@127.0.0.1:{p}")];
+                seeds = [.. clusterPorts.Select(p => $"akka.ssl.tcp://clusterlb@127.0.0.1:{p}")];
+                // A CA of the demo's own, made for this run: only these nodes can join the demo's cluster.
+                var certificates = Directory.CreateDirectory(Path.Combine(dataDirectory, "certs")).FullName;
+                CertificateFactory.CreateCa(certificates, "clusterlb-demo-ca");
                 for (var i = 0; i < options.Nodes; i++)
                 {
                     var name = $"lb-{i + 1}";
                     var directory = Directory.CreateDirectory(Path.Combine(dataDirectory, name)).FullName;
                     var file = Path.Combine(directory, "node.conf");
+                    var certificate = CertificateFactory.CreateNode(certificates, certificates, name, ["127.0.0.1", "localhost"]);
                     await File.WriteAllTextAsync(file, DemoNodeConfig.Render(
                         name, directory, DemoOptions.Offset(options.ProxyPort, i, 100), DemoOptions.Offset(options.AdminPort, i, 100),
-                        clusterPorts[i], seeds, AdminToken, backends), cancellation).ConfigureAwait(false);
+                        clusterPorts[i], seeds, certificate, Path.Combine(certificates, CertificateFactory.CaCertificateFile), AdminToken, backends), cancellation).ConfigureAwait(false);
                     // The user's CLUSTER_* variables are for `clusterlb run`; the demo's files say everything.
                     var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false)) with { ConfigFile = file };
                     nodes.Add(await ClusterLbNode.StartAsync(settings, loggerFactory, cancellation).ConfigureAwait(false));

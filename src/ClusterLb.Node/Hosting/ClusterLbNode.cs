@@ -73,7 +73,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     {
         cancellation.ThrowIfCancellationRequested();
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
-        var system = NodeActorSystem.Start(settings, loggerFactory);
+        var system = NodeActorSystem.Start(settings, loggerFactory, persistence: null);
         var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,

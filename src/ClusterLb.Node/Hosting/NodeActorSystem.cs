@@ -1,71 +1,85 @@
 using System.Globalization;
 using Akka.Actor;
-using Akka.Actor.Setup;
-using Akka.Configuration;
-using Akka.Hosting.Logging;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.DistributedData;
+using ClusterLb.Hocon;
+using ClusterLb.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ClusterLb.Node.Hosting;
 
 /// <summary>
-/// Starts a node's Akka.NET actor system: ClusterLb's configuration mapped onto Akka's keys, Akka's logging bridged
-/// into Microsoft.Extensions.Logging, and the node joined to its cluster (a node without seeds joins itself).
+/// Starts a node's Akka.NET actor system: ClusterLb's configuration mapped onto Akka's keys
+/// (<see cref="AkkaNodeConfig"/>), Akka's logging bridged into Microsoft.Extensions.Logging, the cluster
+/// extensions the node uses started with the system, and the node joined to its cluster (a node without seeds
+/// joins itself).
 /// </summary>
 internal static class NodeActorSystem
 {
+    private const string UnbindTimeoutKey = "clusterlb.actor.coordinated-shutdown.phases.service-unbind.timeout";
+
     /// <summary>Creates the system and starts the join.</summary>
-    /// <exception cref="NodeStartException">The cluster port is taken or the configuration is refused.</exception>
-    public static ActorSystem Start(NodeSettings settings, ILoggerFactory loggerFactory)
+    /// <param name="settings">The node's settings; their <see cref="NodeSettings.Config"/> is mapped onto Akka's.</param>
+    /// <param name="loggerFactory">Where Akka's log goes.</param>
+    /// <param name="persistence">The journal configuration of the audit log, merged under the user's <c>akka { }</c>.</param>
+    /// <exception cref="NodeStartException">The configuration or the certificates are refused, or the cluster port is taken.</exception>
+    public static ActorSystem Start(NodeSettings settings, ILoggerFactory loggerFactory, Akka.Configuration.Config? persistence)
     {
-        var config = AkkaConfig(settings);
-        var setup = BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(loggerFactory));
+        AkkaNodeSetup node;
+        try
+        {
+            node = AkkaNodeConfig.Build(ClusterLbConfig(settings), settings.DataDirectory, loggerFactory, persistence);
+        }
+        catch (HoconException ex)
+        {
+            throw new NodeStartException(ex.Message, ex);
+        }
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create("clusterlb", setup);
+            system = ActorSystem.Create(node.SystemName, node.Setup);
         }
-        catch (Exception ex) when (ex is ConfigurationException or ArgumentException or System.Net.Sockets.SocketException or AggregateException)
+        catch (Exception ex) when (ex is Akka.Configuration.ConfigurationException or ArgumentException or System.Net.Sockets.SocketException or AggregateException or InvalidOperationException)
         {
             throw new NodeStartException($"cannot start the cluster node (clusterlb.cluster): {ex.GetBaseException().Message}", ex);
         }
-        var cluster = AkkaCluster.Get(system);
-        if (cluster.Settings.SeedNodes.Count == 0)
+        try
         {
+            // Started before the join: a peer's replicator and mediator gossip may arrive as soon as this node is a
+            // member, and an extension that is not running yet cannot take it.
+            _ = DistributedData.Get(system);
+            _ = DistributedPubSub.Get(system);
+        }
+        catch (Exception ex) when (ex is ArgumentException or Akka.Configuration.ConfigurationException or TypeLoadException)
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw new NodeStartException($"cannot start distributed data (akka.cluster.distributed-data): {ex.GetBaseException().Message}", ex);
+        }
+        if (!node.HasSeeds)
+        {
+            var cluster = AkkaCluster.Get(system);
             cluster.Join(cluster.SelfAddress);
         }
         return system;
     }
 
-    // TEMPORARY: the minimal mapping until the HOCON -> Akka builder (ClusterLb.Runtime.Hosting) lands.
-    private static Config AkkaConfig(NodeSettings settings)
+    /// <summary>
+    /// The node's ClusterLb configuration, with the <c>service-unbind</c> phase long enough for the whole drain
+    /// (drain timeout plus a margin to close sockets) unless configured longer. Code-built settings (no file) get
+    /// the defaults with a free loopback cluster port.
+    /// </summary>
+    private static Config ClusterLbConfig(NodeSettings settings)
     {
-        var c = settings.Config;
-        var port = c?.GetInt("clusterlb.cluster.port", 4053) ?? 0;
-        var host = c?.GetString("clusterlb.cluster.hostname", c.GetString("clusterlb.remote.hostname", "127.0.0.1")) ?? "127.0.0.1";
-        var seeds = c is not null && c.HasPath("clusterlb.cluster.seed-nodes")
-            ? c.GetStringList("clusterlb.cluster.seed-nodes").Select(s => s.Replace("clb://", "akka.tcp://", StringComparison.Ordinal)).ToList()
-            : [];
-        var unbind = (settings.Proxy.DrainTimeout + TimeSpan.FromSeconds(5)).TotalSeconds.ToString(CultureInfo.InvariantCulture);
-        var text = $$"""
-            akka {
-              loglevel = INFO
-              loggers = ["Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting"]
-              actor.provider = cluster
-              remote.dot-netty.tcp { hostname = "{{host}}", port = {{port}} }
-              cluster {
-                seed-nodes = [{{string.Join(", ", seeds.Select(s => "\"" + s + "\""))}}]
-                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver.active-strategy = keep-majority
-                run-coordinated-shutdown-when-down = on
-                distributed-data.durable.keys = []
-              }
-              coordinated-shutdown.phases.service-unbind.timeout = {{unbind}}s
-            }
-            """;
-        var mapped = ConfigurationFactory.ParseString(text);
-        return c is not null && c.HasPath("akka")
-            ? ConfigurationFactory.ParseString("{\"akka\": " + c.GetConfig("akka").ToJson(indented: false) + "}").WithFallback(mapped)
-            : mapped;
+        var config = settings.Config ?? ConfigFactory.ParseString("clusterlb.cluster { hostname = \"127.0.0.1\", port = 0 }")
+            .WithFallback(ClusterLbConfigLoader.Load(null, useEnvironment: false))
+            .Resolve();
+        var unbind = settings.Proxy.DrainTimeout + TimeSpan.FromSeconds(5);
+        if (config.GetDuration(UnbindTimeoutKey, TimeSpan.Zero) >= unbind)
+        {
+            return config;
+        }
+        var millis = ((long)Math.Ceiling(unbind.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        return ConfigFactory.ParseString($"{UnbindTimeoutKey} = {millis}ms").WithFallback(config).Resolve();
     }
 }
