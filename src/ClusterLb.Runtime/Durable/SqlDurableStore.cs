@@ -13,11 +13,13 @@ namespace ClusterLb.Runtime.Durable;
 /// success or failure message.
 /// </summary>
 /// <remarks>
-/// Akka 1.5.75 starts this actor on the Replicator's dispatcher (<c>akka.actor.internal-dispatcher</c> unless
-/// <c>distributed-data.use-dispatcher</c> is set), which also runs cluster gossip and heartbeats; the documented
-/// <c>durable.use-dispatcher</c> is not applied to it. So the blocking database calls live in a child
-/// <see cref="DurableStoreWriter"/> started on <c>durable.use-dispatcher</c> (DData's pinned thread by default), and
-/// this actor only forwards. It holds no state of the load: after a restart it serves <see cref="Store"/> at once.
+/// Akka 1.5.75 does not apply <c>durable.use-dispatcher</c> to this actor: the Replicator sets the Replicator's
+/// dispatcher on the store's Props and then its <c>WithDeploy(Deploy.Local)</c> drops it, so the store runs on
+/// <c>akka.actor.default-dispatcher</c> (measured), shared with the node's own actors. A PostgreSQL round trip or a
+/// stall of up to the command timeout must not hold one of its threads, so the blocking database calls live in a
+/// child <see cref="DurableStoreWriter"/> started on <c>durable.use-dispatcher</c> (DData's pinned thread by
+/// default), and this actor only forwards. It holds no state of the load: after a restart it serves
+/// <see cref="Store"/> at once.
 /// </remarks>
 public sealed class SqlDurableStore : ReceiveActor
 {

@@ -196,6 +196,25 @@ public sealed class SqliteDurableStoreTests(ITestOutputHelper output)
         Assert.Equal((ulong)writes + 1, (await node.GetValueAsync(RegistryKeys.Version)).Value);
     }
 
+    [Fact]
+    public async Task The_writer_runs_on_the_durable_pinned_dispatcher_not_on_the_Replicators()
+    {
+        using var file = new TempSqliteFile();
+        await using var node = await DurableNode.StartAsync(SqlDurableStoreConfig.Sqlite(file.Path));
+        Assert.IsType<UpdateSuccess>(await node.IncrementAsync(RegistryKeys.Version));
+
+        var store = await node.System.ActorSelection(node.Replicator.Path / "durableStore").ResolveOne(DurableNode.Deadline);
+        var writer = await node.System.ActorSelection(store.Path / "writer").ResolveOne(DurableNode.Deadline);
+
+        // Akka 1.5.75 ignores durable.use-dispatcher for the store (its WithDeploy(Deploy.Local) drops the dispatcher):
+        // the store lands on the default dispatcher, and only the writer's blocking I/O is moved off it.
+        var storeDispatcher = ((ActorRefWithCell)store).Underlying.Props.Dispatcher;
+        var writerDispatcher = ((ActorRefWithCell)writer).Underlying.Props.Dispatcher;
+        output.WriteLine($"store on {storeDispatcher}, writer on {writerDispatcher}");
+        Assert.Equal("akka.cluster.distributed-data.durable.pinned-store", writerDispatcher);
+        Assert.NotEqual(storeDispatcher, writerDispatcher);
+    }
+
     /// <summary>Starts a node, starts its Replicator, and returns the load failure it stopped with.</summary>
     internal static async Task<LoadFailedException> ExpectLoadFailureAsync(Akka.Configuration.Config durable)
     {
