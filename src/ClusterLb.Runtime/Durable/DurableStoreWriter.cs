@@ -46,7 +46,7 @@ internal sealed class DurableStoreWriter : ReceiveActor, IWithTimers
                 Buffer(store);
             }
         });
-        Receive<FlushPending>(_ => Flush());
+        Receive<FlushPending>(_ => Flush(retryLater: true));
     }
 
     /// <inheritdoc />
@@ -63,8 +63,8 @@ internal sealed class DurableStoreWriter : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        // A stop (the Replicator stopping, the system terminating) must not lose buffered writes.
-        Flush();
+        // A stop (the Replicator stopping, the system terminating) must not lose buffered writes; there is no later.
+        Flush(retryLater: false);
         _table.Dispose();
         base.PostStop();
     }
@@ -130,7 +130,7 @@ internal sealed class DurableStoreWriter : ReceiveActor, IWithTimers
         store.Reply?.ReplyTo.Tell(store.Reply.SuccessMessage);
     }
 
-    private void Flush()
+    private void Flush(bool retryLater)
     {
         if (_pending.Count == 0)
         {
@@ -145,10 +145,16 @@ internal sealed class DurableStoreWriter : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             _table.Reset();
-            // Kept for the next interval: newer stores of the same keys replace them, nothing older is written later.
-            _log.Error(e, "Failed to store {0} buffered durable keys [{1}] in {2}, retrying in {3}: {4}",
-                _pending.Count, string.Join(", ", _pending.Keys), _table.Location, _settings.WriteBehindInterval, e.Message);
-            Timers.StartSingleTimer(FlushTimer, FlushPending.Instance, _settings.WriteBehindInterval);
+            _log.Error(e, "Failed to store {0} buffered durable keys [{1}] in {2}{3}: {4}",
+                _pending.Count, string.Join(", ", _pending.Keys), _table.Location,
+                retryLater ? $", retrying in {_settings.WriteBehindInterval.TotalMilliseconds} ms" : " while stopping; they are lost on this node",
+                e.Message);
+            if (retryLater)
+            {
+                // Kept for the next interval: newer stores of the same keys replace them, nothing older is written later.
+                Timers.StartSingleTimer(FlushTimer, FlushPending.Instance, _settings.WriteBehindInterval);
+            }
+
             return;
         }
 
