@@ -37,7 +37,8 @@ internal static class DistributedDataMapping
         var sql = DData + ".durable.sql";
         var persistence = PersistenceParameters.FromConfig(config, dataDir);
         tree.Set(sql + ".provider", persistence.Provider);
-        tree.Set(sql + ".table", block.GetString("durable.table", "ddata_durable"));
+        var table = block.GetString("durable.table", "ddata_durable");
+        tree.Set(sql + ".table", persistence.Provider == PersistenceParameters.Sqlite ? table : NodeTable(table, config));
         tree.Set(sql + ".write-behind-interval", block.HasPath("durable.write-behind-interval")
             ? ClusterLbValues.DurationOrOff(block, "durable.write-behind-interval")
             : "off");
@@ -52,5 +53,17 @@ internal static class DistributedDataMapping
             tree.Set(sql + ".postgresql.connection-string", persistence.PostgresConnectionString);
             tree.Set(sql + ".postgresql.schema", persistence.PostgresSchema);
         }
+    }
+
+    /// <summary>
+    /// A table of this node's own in a shared PostgreSQL database: the store keys rows by DData key alone, so two
+    /// nodes writing one table would load each other's values after a restart. <c>ddata_durable_lb_1</c> for node
+    /// <c>lb-1</c>; SQLite files are per node already.
+    /// </summary>
+    private static string NodeTable(string table, Config config)
+    {
+        var node = config.GetString("clusterlb.node.name", "clusterlb-node").Trim().ToLowerInvariant();
+        var suffix = new string([.. node.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]);
+        return suffix.Length == 0 ? table : $"{table}_{suffix}";
     }
 }

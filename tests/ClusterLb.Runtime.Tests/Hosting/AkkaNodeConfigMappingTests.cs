@@ -161,9 +161,11 @@ public sealed class AkkaNodeConfigMappingTests : IDisposable
     [Fact]
     public void Distributed_data_follows_persistence_onto_postgresql()
     {
-        var c = Map("clusterlb.persistence { provider = postgresql, postgresql { connection-string = \"Host=db;Username=u;Password=p\", schema = lb } }\n");
+        var c = Map("clusterlb.node.name = \"LB-1\"\nclusterlb.persistence { provider = postgresql, postgresql { connection-string = \"Host=db;Username=u;Password=p\", schema = lb } }\n");
         const string D = "akka.cluster.distributed-data.durable.sql.";
         Assert.Equal("postgresql", c.GetString(D + "provider"));
+        // Nodes share the database, never a table: the store keys rows by DData key alone.
+        Assert.Equal("ddata_durable_lb_1", c.GetString(D + "table"));
         Assert.Equal("Host=db;Username=u;Password=p", c.GetString(D + "postgresql.connection-string"));
         Assert.Equal("lb", c.GetString(D + "postgresql.schema"));
         Assert.False(c.HasPath(D + "sqlite.path"));
