@@ -36,9 +36,10 @@ public sealed class ExampleClusterConfigTests
         Assert.Equal(everyPort.Length, everyPort.Distinct().Count());
         Assert.All(settings, s => Assert.Equal("127.0.0.1", s.Proxy.Http.Bind));
 
-        // The same seed list, in the same order, everywhere: the three nodes' own addresses, node 1 first.
-        var seeds = configs.Select(c => string.Join(" ", c.GetStringList("clusterlb.cluster.seed-nodes"))).Distinct().Single();
-        Assert.Equal(string.Join(" ", clusterPorts.Select(p => $"clb://clusterlb@127.0.0.1:{p}")), seeds);
+        // The same seed list, in the same order, everywhere, as Akka gets it: the three nodes' own TLS addresses,
+        // node 1 first.
+        var seeds = settings.Select((s, i) => string.Join(" ", AkkaSeeds(configs[i], s.DataDirectory))).Distinct().Single();
+        Assert.Equal(string.Join(" ", clusterPorts.Select(p => $"akka.ssl.tcp://clusterlb@127.0.0.1:{p}")), seeds);
 
         var token = settings.Select(s => s.Proxy.AdminAccess.Token).Distinct().Single();
         Assert.False(string.IsNullOrEmpty(token));
