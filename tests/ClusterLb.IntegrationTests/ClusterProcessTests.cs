@@ -206,7 +206,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : IAsy
 
         await cluster.WaitForAgreementAsync([0, 1], FormDeadline);
         var own = (await cluster.StatusAsync(1))!.Value;
-        Assert.Equal($"akka.tcp://clusterlb@127.0.0.1:{cluster.Ports[1]}", own.GetProperty("self").GetString());
+        Assert.Equal($"akka.ssl.tcp://clusterlb@127.0.0.1:{cluster.Ports[1]}", own.GetProperty("self").GetString());
     }
 
     private static bool IsUnreachable(JsonElement view, string address) =>

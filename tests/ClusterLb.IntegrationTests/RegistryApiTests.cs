@@ -287,7 +287,7 @@ public sealed class RegistryApiTests(ITestOutputHelper output)
         }, "/status to show the new registry version, applied by this node");
         using var after = await harness.StatusAsync();
         var node = after.RootElement.GetProperty("registry").GetProperty("nodes").EnumerateArray().Single();
-        Assert.Equal("test-node", node.GetProperty("node").GetString());
+        Assert.Equal(harness.Node.ClusterAddress, node.GetProperty("node").GetString());
         Assert.Equal(after.RootElement.GetProperty("registry").GetProperty("version").GetInt64(), node.GetProperty("version").GetInt64());
         // The existing fields are still there.
         Assert.Equal("test-node", after.RootElement.GetProperty("node").GetProperty("name").GetString());

@@ -243,7 +243,7 @@ public sealed class RegistryTests(ITestOutputHelper output)
         Assert.True(events.Has(RegistryEvent.RegistryChanged, "backup", null, "priority 5 -> 1"));
         Assert.True(events.Has(RegistryEvent.RegistryChanged, "main", "b1", "state up -> down"));
         Assert.True(events.Has(RegistryEvent.HostUp, "backup", "b2", ""));
-        Assert.All(events.All, e => Assert.Equal("test-node", e.Node));
+        Assert.All(events.All, e => Assert.Equal(harness.Node.ClusterAddress, e.Node));
     }
 
     [Fact]

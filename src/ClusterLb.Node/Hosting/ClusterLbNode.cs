@@ -28,6 +28,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     private readonly HttpMessageInvoker _probeClient;
     private readonly ILogger _logger;
     private static readonly TimeSpan AuditTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReplicatorLoadTimeout = TimeSpan.FromSeconds(60);
     private int _disposed;
 
     private ClusterLbNode(ActorSystem system, ProxyFrontEnd frontEnd, HttpMessageInvoker probeClient, IReadOnlyDictionary<string, RouteHandle> handles, ILogger logger)
@@ -94,6 +95,14 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             // (seeded from the configuration where absent).
             var registrySettings = ReadRegistrySettings(settings);
             var replica = RegistryReplica.Of(system);
+            try
+            {
+                await ReplicatorReadiness.WhenReadyAsync(system, replica.Replicator, ReplicatorLoadTimeout).WaitAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new NodeStartException($"cannot load the durable registry under {Path.GetFullPath(settings.DataDirectory)}: {ex.Message}", ex);
+            }
             var handles = BalancerActor.CreateHandles(settings.Balancing);
             var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient, replica, registrySettings), BalancerActor.Name);
             var registry = new RegistryAdmin(replica, settings.Balancing, registrySettings, balancer);

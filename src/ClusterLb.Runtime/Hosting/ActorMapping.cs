@@ -19,7 +19,7 @@ internal static class ActorMapping
     public static void Map(Config config, AkkaConfigTree tree, bool useLoggerFactory)
     {
         var actor = config.GetConfig("clusterlb.actor", Config.Empty);
-        var m = new KeyMapper(actor, tree);
+        var m = new KeyMapper(actor, tree, "clusterlb.actor");
         m.Int("throughput", "akka.actor.default-dispatcher.throughput", min: 1);
 
         if (useLoggerFactory)

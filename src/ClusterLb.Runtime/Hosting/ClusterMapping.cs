@@ -10,7 +10,7 @@ internal static class ClusterMapping
         tree.Set("akka.actor.provider", "cluster");
         tree.Set("akka.cluster.seed-nodes", seeds.ToList());
 
-        var c = new KeyMapper(config.GetConfig("clusterlb.cluster", Config.Empty), tree);
+        var c = new KeyMapper(config.GetConfig("clusterlb.cluster", Config.Empty), tree, "clusterlb.cluster");
         c.StringList("roles", "akka.cluster.roles");
         c.String("app-version", "akka.cluster.app-version");
         c.Int("min-nr-of-members", "akka.cluster.min-nr-of-members", min: 1);
@@ -30,7 +30,7 @@ internal static class ClusterMapping
         c.Bool("run-coordinated-shutdown-when-down", "akka.cluster.run-coordinated-shutdown-when-down");
         c.Bool("log-info", "akka.cluster.log-info");
 
-        var fd = new KeyMapper(c.Block.GetConfig("failure-detector", Config.Empty), tree);
+        var fd = new KeyMapper(c.Block.GetConfig("failure-detector", Config.Empty), tree, "clusterlb.cluster.failure-detector");
         const string Fd = "akka.cluster.failure-detector.";
         fd.Double("threshold", Fd + "threshold");
         fd.Int("max-sample-size", Fd + "max-sample-size", min: 1);
@@ -40,7 +40,7 @@ internal static class ClusterMapping
         fd.Int("monitored-by-nr-of-members", Fd + "monitored-by-nr-of-members", min: 1);
         fd.Duration("expected-response-after", Fd + "expected-response-after");
 
-        var singleton = new KeyMapper(c.Block.GetConfig("singleton", Config.Empty), tree);
+        var singleton = new KeyMapper(c.Block.GetConfig("singleton", Config.Empty), tree, "clusterlb.cluster.singleton");
         singleton.Duration("hand-over-retry-interval", "akka.cluster.singleton.hand-over-retry-interval");
         singleton.Int("min-number-of-hand-over-retries", "akka.cluster.singleton.min-number-of-hand-over-retries", min: 1);
 

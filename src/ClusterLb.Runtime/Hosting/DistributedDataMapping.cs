@@ -19,7 +19,7 @@ internal static class DistributedDataMapping
     public static void Map(Config config, AkkaConfigTree tree, string dataDir)
     {
         var block = config.GetConfig("clusterlb.distributed-data", Config.Empty);
-        var m = new KeyMapper(block, tree);
+        var m = new KeyMapper(block, tree, "clusterlb.distributed-data");
         m.String("role", DData + ".role");
         m.Duration("gossip-interval", DData + ".gossip-interval");
         m.Duration("notify-subscribers-interval", DData + ".notify-subscribers-interval");

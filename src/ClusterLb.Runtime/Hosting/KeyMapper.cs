@@ -6,8 +6,11 @@ namespace ClusterLb.Runtime.Hosting;
 /// Copies one ClusterLb block onto Akka keys. A key that is absent (a file loaded without reference.conf) is not
 /// written, so Akka's own default applies rather than a made-up one.
 /// </summary>
-internal sealed class KeyMapper(Config block, AkkaConfigTree tree)
+internal sealed class KeyMapper(Config block, AkkaConfigTree tree, string path)
 {
+    /// <summary>The block's full path, so an error names the key as the user wrote it.</summary>
+    public string Path => path;
+
     /// <summary>The ClusterLb block being read (for example <c>clusterlb.cluster</c>).</summary>
     public Config Block => block;
 
@@ -30,7 +33,7 @@ internal sealed class KeyMapper(Config block, AkkaConfigTree tree)
         var value = block.GetInt(key);
         if (value < min)
         {
-            throw new HoconException(block.GetValue(key)!.Origin, $"{key}: {value} is below the minimum {min}");
+            throw new HoconException(block.GetValue(key)!.Origin, $"{path}.{key}: {value} is below the minimum {min}");
         }
         tree.Set(akka, value);
     }
@@ -61,7 +64,7 @@ internal sealed class KeyMapper(Config block, AkkaConfigTree tree)
         var value = block.GetBytes(key);
         if (value < min)
         {
-            throw new HoconException(block.GetValue(key)!.Origin, $"{key}: {value} bytes is below Akka's minimum of {min} bytes");
+            throw new HoconException(block.GetValue(key)!.Origin, $"{path}.{key}: {value} bytes is below Akka's minimum of {min} bytes");
         }
         tree.Set(akka, ClusterLbValues.Bytes(block, key));
     }

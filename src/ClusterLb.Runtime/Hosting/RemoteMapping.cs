@@ -16,7 +16,7 @@ internal static class RemoteMapping
 
     public static void Map(Config config, AkkaConfigTree tree, bool tls, bool validateHostname)
     {
-        var cluster = new KeyMapper(config.GetConfig("clusterlb.cluster", Config.Empty), tree);
+        var cluster = new KeyMapper(config.GetConfig("clusterlb.cluster", Config.Empty), tree, "clusterlb.cluster");
         cluster.String("hostname", Tcp + ".hostname");
         cluster.Int("port", Tcp + ".port", min: 0);
         if (cluster.Has("public-hostname") && cluster.Block.GetString("public-hostname").Trim().Length > 0)
@@ -39,7 +39,7 @@ internal static class RemoteMapping
             tree.Set(Tcp + ".ssl.validate-certificate-hostname", validateHostname);
         }
 
-        var remote = new KeyMapper(config.GetConfig("clusterlb.remote", Config.Empty), tree);
+        var remote = new KeyMapper(config.GetConfig("clusterlb.remote", Config.Empty), tree, "clusterlb.remote");
         remote.Bytes("maximum-frame-size", Tcp + ".maximum-frame-size", MinimumFrameSize);
         remote.Duration("handshake-timeout", "akka.remote.handshake-timeout");
         remote.Duration("retry-gate-closed-for", "akka.remote.retry-gate-closed-for");

@@ -19,7 +19,7 @@ internal static class SplitBrainResolverMapping
     public static void Map(Config sbr, AkkaConfigTree tree)
     {
         tree.Set("akka.cluster.downing-provider-class", ProviderClass);
-        var m = new KeyMapper(sbr, tree);
+        var m = new KeyMapper(sbr, tree, "clusterlb.cluster.split-brain-resolver");
         var strategy = sbr.GetString("active-strategy", "keep-majority").Trim();
         if (!Strategies.Contains(strategy))
         {

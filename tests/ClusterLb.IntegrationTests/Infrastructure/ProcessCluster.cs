@@ -1,22 +1,24 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ClusterLb.Runtime.Security;
 using Xunit.Abstractions;
 
 namespace ClusterLb.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// N <c>clusterlb run</c> child processes on loopback: allocated cluster ports, one seed list, one secret and admin
-/// token, a temp directory each for its journal and config file. Node <c>i</c> can be killed and started again
+/// N <c>clusterlb run</c> child processes on loopback: allocated cluster ports, one seed list, mutual TLS with a
+/// cluster CA made for this cluster (a certificate per node), one admin token, a temp directory each for its
+/// journal and config file. Node <c>i</c> can be killed and started again
 /// on the same cluster port. Proxy and admin ports are chosen by the OS and read from each child's log.
 /// </summary>
 internal sealed partial class ProcessCluster : IDisposable
 {
     public const string Token = "process-test-token";
-    public const string Secret = "process-test-secret";
 
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _directory = TempDirectory.Create();
+    private readonly string _certificates;
     private readonly Uri _backend;
     private readonly string _extra;
     private readonly List<ClusterLbProcess> _started = [];
@@ -31,7 +33,13 @@ internal sealed partial class ProcessCluster : IDisposable
         _backend = backend;
         _extra = extra;
         Ports = [.. Enumerable.Range(0, size).Select(_ => PortAllocator.Next())];
-        Seeds = [.. Ports.Select(p => $"akka.tcp://clusterlb@127.0.0.1:{p}")];
+        Seeds = [.. Ports.Select(p => $"akka.ssl.tcp://clusterlb@127.0.0.1:{p}")];
+        _certificates = Directory.CreateDirectory(Path.Combine(_directory.Path, "certs")).FullName;
+        CertificateFactory.CreateCa(_certificates, "process-test-ca");
+        for (var i = 0; i < size; i++)
+        {
+            CertificateFactory.CreateNode(_certificates, _certificates, $"lb-{i + 1}", ["127.0.0.1", "localhost"]);
+        }
         Nodes = new ClusterLbProcess?[size];
         AdminUrls = new Uri?[size];
         ProxyUrls = new Uri?[size];
@@ -64,7 +72,7 @@ internal sealed partial class ProcessCluster : IDisposable
           services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend}}" } ] } ]
           cluster.hostname = "127.0.0.1"
           cluster {
-            tls.enabled = off
+            tls { certificate = "{{Path.Combine(_certificates, $"lb-{i + 1}.pfx")}}", ca = "{{Path.Combine(_certificates, CertificateFactory.CaCertificateFile)}}" }
             {{(withClusterAddress ? $"port = {Ports[i]}\n    seed-nodes = [{string.Join(", ", Seeds.Select(s => $"\"{s}\""))}]" : "")}}
             seed-node-timeout = 2s
             failure-detector.acceptable-heartbeat-pause = 4s
