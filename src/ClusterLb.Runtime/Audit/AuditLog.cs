@@ -6,25 +6,30 @@ namespace ClusterLb.Runtime.Audit;
 public static class AuditLog
 {
     /// <summary>
-    /// Creates <paramref name="node"/>'s <see cref="AuditLogActor"/> and waits for its recovery. On failure or timeout
-    /// the actor is stopped and an <see cref="AuditLogUnavailableException"/> names the reason.
+    /// Creates <paramref name="node"/>'s <see cref="AuditLogActor"/> under the user guardian and waits for its recovery.
+    /// On failure (the journal or snapshot store reporting an error, recovery failing) or timeout the actor is stopped
+    /// and an <see cref="AuditLogUnavailableException"/> names the reason.
     /// </summary>
-    /// <param name="factory">The actor system (or a parent's context).</param>
+    /// <param name="system">The node's actor system, configured with <see cref="AuditPersistenceConfig"/>.</param>
     /// <param name="node">The node name; the persistence id is <c>audit-log-&lt;node&gt;</c>.</param>
-    /// <param name="timeout">How long recovery may take.</param>
+    /// <param name="timeout">How long opening the database and recovery may take.</param>
     /// <param name="actorName">The actor's name.</param>
     /// <param name="cancellation">Stops waiting (and stops the actor).</param>
     /// <returns>The ready actor.</returns>
     public static async Task<IActorRef> StartAsync(
-        IActorRefFactory factory,
+        ActorSystem system,
         string node,
         TimeSpan timeout,
         string actorName = "audit-log",
         CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(system);
         var readiness = new AuditLogReadiness(AuditLogActor.PersistenceIdFor(node));
-        var actor = factory.ActorOf(AuditLogActor.Props(node, readiness), actorName);
+        string[] plugins = [AuditPersistenceConfig.JournalPluginId, AuditPersistenceConfig.SnapshotStorePluginId];
+        var listener = system.ActorOf(Props.Create(() => new PersistencePluginFailureListener(readiness, plugins)));
+        // Subscribed here, before the log actor exists, so no plugin error can slip past an asynchronous PreStart.
+        system.EventStream.Subscribe(listener, typeof(Akka.Event.Error));
+        var actor = system.ActorOf(AuditLogActor.Props(node, readiness), actorName);
         try
         {
             await readiness.WaitAsync(timeout, cancellation).ConfigureAwait(false);
@@ -34,6 +39,10 @@ public static class AuditLog
         {
             actor.Tell(PoisonPill.Instance);
             throw;
+        }
+        finally
+        {
+            system.Stop(listener);
         }
     }
 }

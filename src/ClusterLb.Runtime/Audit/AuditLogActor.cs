@@ -72,7 +72,7 @@ public sealed class AuditLogActor : ReceivePersistentActor
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         base.OnRecoveryFailure(reason, message);
-        _readiness?.Fail($"recovery from the journal failed: {Innermost(reason).Message}", reason);
+        _readiness?.Fail($"recovery from the journal failed: {AuditLogReadiness.Describe(reason)}", reason);
     }
 
     /// <inheritdoc />
@@ -149,15 +149,5 @@ public sealed class AuditLogActor : ReceivePersistentActor
     {
         var readJournal = PersistenceQuery.Get(Context.System).ReadJournalFor<ICurrentEventsByPersistenceIdQuery>(_readJournalPluginId);
         return new AuditPageReader(readJournal, Context.Materializer(), PersistenceId);
-    }
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
     }
 }

@@ -39,6 +39,21 @@ public sealed class AuditLogReadiness
         }
     }
 
+    /// <summary>The messages of an exception and its inner exceptions, outermost first, each once.</summary>
+    internal static string Describe(Exception? e)
+    {
+        var messages = new List<string>();
+        for (; e is not null; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" -> ", messages);
+    }
+
     internal void Succeed(long highestSequenceNr) => _recovered.TrySetResult(highestSequenceNr);
 
     internal void Fail(string reason, Exception? cause) =>
