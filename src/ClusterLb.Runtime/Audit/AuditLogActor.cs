@@ -41,7 +41,8 @@ public sealed class AuditLogActor : ReceivePersistentActor
 
     /// <summary>
     /// Replays nothing: Akka still asks the journal for the highest sequence number (one indexed MAX query), so new
-    /// entries continue the sequence, and skips the snapshot store entirely for <c>SnapshotSelectionCriteria.None</c>.
+    /// entries continue the sequence, and the snapshot store answers <c>SnapshotSelectionCriteria.None</c> without
+    /// reading its table.
     /// </summary>
     public override Recovery Recovery => Recovery.None;
 
