@@ -218,7 +218,7 @@ public sealed class ClusterStatusTests(ITestOutputHelper output) : IAsyncLifetim
               cluster.port = 0
               services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend.Url}}" } ] } ]
               cluster.hostname = "127.0.0.1"
-              {{(cluster is null ? "" : $"cluster {{ {cluster} }}")}}
+              {{(cluster is null ? "" : $"cluster {{ tls.enabled = off, {cluster} }}")}}
             }
             """);
         var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));

@@ -88,8 +88,17 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         IActorRef? recordedStart = null;
         try
         {
-            // One log per node: nodes sharing a database must not write the same persistence id.
-            var auditLog = system.ActorOf(AuditLogActor.Props(AuditPersistenceId(settings.Name)), "audit-log");
+            // One log per node: nodes sharing a database must not write the same persistence id. The start waits until
+            // its journal answers, and fails with the database's own reason when it cannot.
+            IActorRef auditLog;
+            try
+            {
+                auditLog = await Runtime.Audit.AuditLog.StartAsync(system, settings.Name, AuditTimeout, "audit-log", cancellation).ConfigureAwait(false);
+            }
+            catch (AuditLogUnavailableException ex)
+            {
+                throw new NodeStartException($"cannot open the audit journal under {Path.GetFullPath(settings.DataDirectory)}: {ex.Message}", ex);
+            }
 
             // The routers follow the registry the replicator holds; the first snapshots below are the registry's
             // (seeded from the configuration where absent).
@@ -188,7 +197,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     }
 
     /// <summary>The audit log's persistence id for the node named <paramref name="nodeName"/>.</summary>
-    public static string AuditPersistenceId(string nodeName) => $"{AuditLogActor.DefaultPersistenceId}-{nodeName}";
+    public static string AuditPersistenceId(string nodeName) => AuditLogActor.PersistenceIdFor(nodeName);
 
     /// <summary>Records a node lifecycle entry and waits (bounded) until it is stored.</summary>
     private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, string? detail, CancellationToken cancellation) =>

@@ -35,6 +35,10 @@ internal static class NodeActorSystem
         {
             throw new NodeStartException(ex.Message, ex);
         }
+        catch (IOException ex)
+        {
+            throw new NodeStartException($"cannot open the sqlite journal: {ex.Message}", ex);
+        }
         ActorSystem system;
         try
         {

@@ -35,15 +35,19 @@ public static partial class AuditPersistenceConfig
     /// <param name="path">The database file (made absolute against the current directory).</param>
     /// <param name="busyTimeout">How long a statement waits for another connection's write lock (whole seconds, at least 1).</param>
     /// <param name="options">Tables, batch sizes and circuit breakers.</param>
+    /// <param name="createDirectory">Create the file's directory when missing (off when the config is only printed).</param>
     /// <exception cref="IOException">The directory cannot be created (the message names it).</exception>
-    public static Config Sqlite(string path, TimeSpan? busyTimeout = null, AuditPersistenceOptions? options = null)
+    public static Config Sqlite(string path, TimeSpan? busyTimeout = null, AuditPersistenceOptions? options = null, bool createDirectory = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var file = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(file)!;
         try
         {
-            Directory.CreateDirectory(directory);
+            if (createDirectory)
+            {
+                Directory.CreateDirectory(directory);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
