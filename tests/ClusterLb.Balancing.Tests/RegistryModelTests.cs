@@ -30,6 +30,25 @@ public sealed class RegistryModelTests
     }
 
     [Fact]
+    public void A_removed_host_is_a_tombstone_entry_that_decoding_skips_without_a_problem()
+    {
+        var map = new Dictionary<string, string>
+        {
+            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0),
+            ["kept"] = RegistryCodec.EncodeHost(new HostSpec("kept", new Uri("http://10.0.0.1"), 1, HostAdminState.Up)),
+            ["gone"] = RegistryCodec.Removed,
+        };
+        var problems = new List<string>();
+
+        var pool = RegistryCodec.DecodePool("p", map, problems)!;
+
+        Assert.Equal(["kept"], pool.Hosts.Select(h => h.Id));
+        Assert.Empty(problems);
+        Assert.True(RegistryCodec.IsRemoved(map["gone"]));
+        Assert.False(RegistryCodec.IsRemoved(map["kept"]));
+    }
+
+    [Fact]
     public void Unreadable_host_entries_are_skipped_and_named_and_a_map_without_pool_entry_is_no_pool()
     {
         var map = new Dictionary<string, string>

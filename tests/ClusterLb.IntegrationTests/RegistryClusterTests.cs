@@ -166,9 +166,9 @@ public sealed class RegistryClusterTests(ITestOutputHelper output)
         {
             await cluster.HealAsync(lone, other);
         }
-        // The later weight wins (3), both the add (c1) and the remove (b2) apply, and b3's change beats the remove
-        // it had not seen: b3 stays, down.
-        var merged = $"main web round-robin 0: b1={b1.Url} w3 up, b3={b3.Url} w1 down, c1={c1.Url} w1 up";
+        // The later weight wins (3), both the add (c1) and the remove (b2) apply, and for b3 the later write wins:
+        // the lone node's remove came after the majority's down, so b3 is gone.
+        var merged = $"main web round-robin 0: b1={b1.Url} w3 up, c1={c1.Url} w1 up";
         Assert.Equal(merged, await WaitRegistryConvergedAsync(cluster, "main", TimeSpan.FromSeconds(30)));
         output.WriteLine($"VISIBILITY heal: every node identical {clock.Elapsed.TotalMilliseconds:0} ms after the partition healed");
         // Nobody was downed: the same three members, all Up and reachable.

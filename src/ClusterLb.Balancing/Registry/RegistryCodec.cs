@@ -17,6 +17,17 @@ public static class RegistryCodec
     /// <summary>The entry of a pool key that holds the pool's own settings; host ids cannot start with <c>$</c>.</summary>
     public const string PoolEntry = "$pool";
 
+    /// <summary>
+    /// The value of a removed host entry (and, in the route table, of a deleted pool: the empty string). Entries
+    /// are overwritten with it rather than removed from the map, because Akka.NET 1.5.75's replicator loses a key
+    /// that a node merged from a peer when that node then removes another key of the same LWWDictionary
+    /// (reproduced with three members); a tombstone is an ordinary last-writer-wins write and never does.
+    /// </summary>
+    public const string Removed = "{\"removed\":true}";
+
+    /// <summary>True when <paramref name="json"/> is a removed host's tombstone.</summary>
+    public static bool IsRemoved(string json) => string.Equals(json, Removed, StringComparison.Ordinal);
+
     /// <summary>The pool's own entry.</summary>
     public static string EncodePool(string service, BalancingMethod method, int priority) =>
         Write(w =>
@@ -61,7 +72,7 @@ public static class RegistryCodec
         var hosts = ImmutableArray.CreateBuilder<HostSpec>();
         foreach (var (id, json) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (id == PoolEntry)
+            if (id == PoolEntry || IsRemoved(json))
             {
                 continue;
             }

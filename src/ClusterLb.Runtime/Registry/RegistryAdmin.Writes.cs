@@ -19,9 +19,12 @@ public sealed partial class RegistryAdmin
                 throw new RegistryRefusal(RegistryWriteResult.Conflict("id", $"pool '{create.Id}' already exists"));
             }
             // Leftovers of a concurrent edit are not inherited by a new pool.
-            foreach (var host in map.Entries.Keys)
+            foreach (var (host, value) in map.Entries)
             {
-                map = map.Remove(_replica.Self, host);
+                if (!RegistryCodec.IsRemoved(value))
+                {
+                    map = map.SetItem(_replica.Self, host, RegistryCodec.Removed);
+                }
             }
             return map.SetItem(_replica.Self, RegistryKeys.PoolEntry, entry);
         }).ConfigureAwait(false);
@@ -46,7 +49,7 @@ public sealed partial class RegistryAdmin
             return RegistryWriteResult.NotFound($"no pool '{delete.PoolId}'");
         }
         // Out of the route table first: routers drop the pool as soon as either write reaches them.
-        var route = await WriteAsync(RegistryKeys.Pools, LWWDictionary<string, string>.Empty, t => t.Remove(_replica.Self, delete.PoolId)).ConfigureAwait(false);
+        var route = await WriteAsync(RegistryKeys.Pools, LWWDictionary<string, string>.Empty, t => t.SetItem(_replica.Self, delete.PoolId, RegistryKeys.DeletedRoute)).ConfigureAwait(false);
         var reply = await AskReplicatorAsync(Dsl.Delete(RegistryKeys.Pool(delete.PoolId), Majority())).ConfigureAwait(false);
         var deleted = reply switch
         {
@@ -97,7 +100,7 @@ public sealed partial class RegistryAdmin
 
     private LWWDictionary<string, string> AddHostEntry(AddHost add, LWWDictionary<string, string> map)
     {
-        if (map.TryGetValue(add.Id, out _))
+        if (map.TryGetValue(add.Id, out var existing) && !RegistryCodec.IsRemoved(existing))
         {
             throw new RegistryRefusal(RegistryWriteResult.Conflict("id", $"pool '{add.PoolId}' already has a host '{add.Id}'"));
         }
@@ -106,7 +109,7 @@ public sealed partial class RegistryAdmin
 
     private LWWDictionary<string, string> EditHost(string poolId, string hostId, LWWDictionary<string, string> map, Func<HostSpec, HostSpec> edit)
     {
-        if (hostId == RegistryKeys.PoolEntry || !map.TryGetValue(hostId, out var json) || !RegistryCodec.TryDecodeHost(hostId, json, out var host))
+        if (hostId == RegistryKeys.PoolEntry || !map.TryGetValue(hostId, out var json) || RegistryCodec.IsRemoved(json) || !RegistryCodec.TryDecodeHost(hostId, json, out var host))
         {
             throw new RegistryRefusal(RegistryWriteResult.NotFound($"pool '{poolId}' has no host '{hostId}'"));
         }
@@ -115,11 +118,12 @@ public sealed partial class RegistryAdmin
 
     private LWWDictionary<string, string> RemoveHostEntry(RemoveHost remove, LWWDictionary<string, string> map)
     {
-        if (remove.HostId == RegistryKeys.PoolEntry || !map.TryGetValue(remove.HostId, out _))
+        if (remove.HostId == RegistryKeys.PoolEntry || !map.TryGetValue(remove.HostId, out var current) || RegistryCodec.IsRemoved(current))
         {
             throw new RegistryRefusal(RegistryWriteResult.NotFound($"pool '{remove.PoolId}' has no host '{remove.HostId}'"));
         }
-        return map.Remove(_replica.Self, remove.HostId);
+        // A tombstone, not a remove: see RegistryCodec.Removed.
+        return map.SetItem(_replica.Self, remove.HostId, RegistryCodec.Removed);
     }
 
     private Task<Written> CountAsync() =>

@@ -143,7 +143,7 @@ public sealed partial class RegistryAdmin : IRegistryAdmin
     {
         var table = await GetLocalAsync(RegistryKeys.Pools, cancellation).ConfigureAwait(false);
         var pools = new List<PoolSpec>();
-        foreach (var id in (table?.Entries.Keys ?? []).Order(StringComparer.Ordinal))
+        foreach (var id in RegistryKeys.LiveRoutes(table).Keys.Order(StringComparer.Ordinal))
         {
             if ((await ReadPoolAsync(id, cancellation).ConfigureAwait(false)).Spec is { } spec)
             {

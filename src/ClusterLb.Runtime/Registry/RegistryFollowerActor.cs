@@ -90,7 +90,7 @@ public sealed class RegistryFollowerActor : ReceiveActor
         var id = changed.Key.Id;
         if (id == RegistryKeys.Pools.Id)
         {
-            _routes = changed.Get(RegistryKeys.Pools).Entries.ToImmutableDictionary(StringComparer.Ordinal);
+            _routes = RegistryKeys.LiveRoutes(changed.Get(RegistryKeys.Pools));
             SubscribePools();
         }
         else if (id == RegistryKeys.Version.Id)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.DistributedData;
 using ClusterLb.Balancing.Registry;
 
@@ -17,6 +18,15 @@ public static class RegistryKeys
 
     /// <summary>The entry of a pool key that holds the pool's own settings.</summary>
     public const string PoolEntry = RegistryCodec.PoolEntry;
+
+    /// <summary>The route table's value for a deleted pool (a tombstone; see <see cref="RegistryCodec.Removed"/>).</summary>
+    public const string DeletedRoute = "";
+
+    /// <summary>The live entries of a route table: pool id to service, deleted pools left out.</summary>
+    public static ImmutableDictionary<string, string> LiveRoutes(LWWDictionary<string, string>? table) =>
+        (table?.Entries ?? ImmutableDictionary<string, string>.Empty)
+            .Where(e => e.Value != DeletedRoute)
+            .ToImmutableDictionary(StringComparer.Ordinal);
 
     /// <summary>The route table: pool id to the service it serves.</summary>
     public static readonly LWWDictionaryKey<string, string> Pools = new("registry-pools");

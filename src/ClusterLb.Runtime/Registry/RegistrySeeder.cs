@@ -77,7 +77,8 @@ internal static class RegistrySeeder
     {
         var routes = await reader.ReadAsync(RegistryKeys.Pools).ConfigureAwait(false) is GetSuccess r ? r.Get(RegistryKeys.Pools) : null;
         var maps = ImmutableDictionary.CreateBuilder<string, LWWDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var id in (routes?.Entries.Keys ?? []))
+        var live = RegistryKeys.LiveRoutes(routes);
+        foreach (var id in live.Keys)
         {
             var key = RegistryKeys.Pool(id);
             if (await reader.ReadAsync(key).ConfigureAwait(false) is GetSuccess pool)
@@ -87,7 +88,7 @@ internal static class RegistrySeeder
         }
         var version = await reader.ReadAsync(RegistryKeys.Version).ConfigureAwait(false) is GetSuccess v ? v.Get(RegistryKeys.Version) : null;
         return new RegistryLoad(
-            routes?.Entries.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
+            live,
             maps.ToImmutable(),
             version?.Value ?? 0,
             seeded);
