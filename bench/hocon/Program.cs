@@ -44,7 +44,7 @@ static string FindCorpusFile()
 {
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
     {
-        if (File.Exists(Path.Combine(dir.FullName, "ClusterLb.slnx")))
+        if (File.Exists(Path.Combine(dir.FullName, "ClusterLb.sln")))
         {
             var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "hocon-corpus", "akka-reference", "reference.conf"));
             if (File.Exists(path))

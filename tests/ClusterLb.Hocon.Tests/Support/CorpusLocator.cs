@@ -1,6 +1,6 @@
 namespace ClusterLb.Hocon.Tests.Support;
 
-/// <summary>Finds the external conformance corpus: the repo root (holding ClusterLb.slnx) then ../shared/hocon-corpus.</summary>
+/// <summary>Finds the external conformance corpus: the repo root (holding ClusterLb.sln) then ../shared/hocon-corpus.</summary>
 internal static class CorpusLocator
 {
     public static readonly string? RepoRoot = FindRepoRoot();
@@ -16,7 +16,7 @@ internal static class CorpusLocator
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "ClusterLb.slnx")))
+            if (File.Exists(Path.Combine(dir.FullName, "ClusterLb.sln")))
             {
                 return dir.FullName;
             }
