@@ -27,6 +27,46 @@ public static class Prerequisites
     public static string RequirePostgres() =>
         PostgresConnectionString ?? throw new InvalidOperationException(
             $"CI=true but {PostgresVariable} is not set: PostgreSQL tests cannot run. .ci/run's install_postgres should export it.");
+
+    /// <summary>
+    /// What a network-namespace test lacks (Linux, root, <c>ip</c> from iproute2, <c>iptables</c>), or null when
+    /// it has everything. Tools are looked up on PATH and in the sbin directories a non-root PATH often omits.
+    /// </summary>
+    public static string? NetworkNamespaceMissing { get; } = FindNetworkNamespaceGap();
+
+    /// <summary>Why a network-namespace test is skipped, or null when it must run (prerequisites present, or CI).</summary>
+    public static string? NetworkNamespaceSkipReason =>
+        NetworkNamespaceMissing is { } missing && !IsCi ? $"{missing}; skipped outside CI (.ci/run installs iproute2 and iptables as root)." : null;
+
+    /// <summary>Fails loudly (under CI, or whenever a test runs without the skip) when a prerequisite is missing.</summary>
+    public static void RequireNetworkNamespaces()
+    {
+        if (NetworkNamespaceMissing is { } missing)
+        {
+            throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}{missing}: network-namespace tests cannot run.");
+        }
+    }
+
+    /// <summary>The full path of <paramref name="tool"/>, or null.</summary>
+    public static string? FindTool(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
+            .Select(dir => Path.Combine(dir, tool))
+            .FirstOrDefault(File.Exists);
+
+    private static string? FindNetworkNamespaceGap()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "network namespaces need Linux";
+        }
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return "network namespaces and iptables need root";
+        }
+        var missing = new[] { ("ip", "iproute2"), ("iptables", "iptables") }.Where(t => FindTool(t.Item1) is null).Select(t => $"'{t.Item1}' (Debian package {t.Item2})").ToArray();
+        return missing.Length > 0 ? $"{string.Join(" and ", missing)} not found" : null;
+    }
 }
 
 /// <summary>A fact that needs PostgreSQL: skipped outside CI when CLUSTERLB_POSTGRES is unset, run (and failing) under CI.</summary>
@@ -37,6 +77,23 @@ public sealed class PostgresFactAttribute : FactAttribute
     public PostgresFactAttribute()
     {
         if (Prerequisites.PostgresSkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>
+/// A fact that needs network namespaces and iptables: skipped outside CI when not root or when ip/iptables are
+/// missing, run (and failing loudly through <see cref="Prerequisites.RequireNetworkNamespaces"/>) under CI.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class NetworkNamespaceFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when a prerequisite is missing outside CI.</summary>
+    public NetworkNamespaceFactAttribute()
+    {
+        if (Prerequisites.NetworkNamespaceSkipReason is { } reason)
         {
             Skip = reason;
         }

@@ -52,9 +52,20 @@ internal sealed class ClusterLbProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet clusterlb.dll <paramref name="args"/></c> with <paramref name="environment"/> added.</summary>
-    public static ClusterLbProcess Start(string name, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static ClusterLbProcess Start(string name, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartThrough([], name, output, environment, args);
+
+    /// <summary>
+    /// Starts <c><paramref name="launcher"/> dotnet clusterlb.dll <paramref name="args"/></c>, e.g. with the launcher
+    /// <c>ip netns exec NS</c>, which execs in place: the child's pid is still the node's.
+    /// </summary>
+    public static ClusterLbProcess StartThrough(IReadOnlyList<string> launcher, string name, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var part in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(part);
+        }
         info.ArgumentList.Add(Executable);
         foreach (var arg in args)
         {
@@ -92,7 +103,7 @@ internal sealed class ClusterLbProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        child.Write($"[{name}] started pid {process.Id}: clusterlb {string.Join(' ', args)}");
+        child.Write($"[{name}] started pid {process.Id}: {string.Join(' ', launcher.Append("clusterlb").Concat(args))}");
         return child;
     }
 

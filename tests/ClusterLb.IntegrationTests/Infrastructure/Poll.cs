@@ -5,7 +5,11 @@ internal static class Poll
 {
     public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(15);
 
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
+    /// <param name="condition">Checked until true.</param>
+    /// <param name="what">Named in the timeout.</param>
+    /// <param name="deadline">How long to try; <see cref="DefaultDeadline"/> when null.</param>
+    /// <param name="pause">The pause between checks (15 ms when null); longer for a condition that costs requests.</param>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null, TimeSpan? pause = null)
     {
         var until = DateTime.UtcNow + (deadline ?? DefaultDeadline);
         while (true)
@@ -19,7 +23,7 @@ internal static class Poll
                 throw new TimeoutException($"Timed out after {(deadline ?? DefaultDeadline).TotalSeconds:0.#} s waiting for: {what}");
             }
             // A short pause between polls, not a synchronisation point: the condition decides.
-            await Task.Delay(15);
+            await Task.Delay(pause ?? TimeSpan.FromMilliseconds(15));
         }
     }
 

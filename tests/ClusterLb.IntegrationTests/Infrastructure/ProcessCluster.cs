@@ -154,7 +154,8 @@ internal sealed partial class ProcessCluster : IDisposable
             .Select(m => $"{m.GetProperty("address").GetString()}#{m.GetProperty("uid").GetInt64()}:{m.GetProperty("status").GetString()}")
             .Order(StringComparer.Ordinal));
 
-    private static bool AllUp(JsonElement view, string[] expected)
+    /// <summary>True when <paramref name="view"/> converged on exactly <paramref name="expected"/>, all Up and reachable, led by one of them.</summary>
+    public static bool AllUp(JsonElement view, string[] expected)
     {
         var members = view.GetProperty("members").EnumerateArray().ToArray();
         return view.GetProperty("convergence").GetBoolean()

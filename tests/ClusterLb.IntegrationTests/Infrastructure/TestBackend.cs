@@ -19,6 +19,7 @@ internal sealed class TestBackend : IAsyncDisposable
     private int _hits;
     private int _probes;
     private int _port;
+    private IPAddress _address = IPAddress.Loopback;
     private int _probesAtGate;
     private readonly SemaphoreSlim _probeGate = new(0);
     private TaskCompletionSource _slowStarted = NewSignal();
@@ -28,7 +29,7 @@ internal sealed class TestBackend : IAsyncDisposable
 
     public string Name { get; }
 
-    public Uri Url => new($"http://127.0.0.1:{_port}");
+    public Uri Url => new($"http://{_address}:{_port}");
 
     public int Hits => Volatile.Read(ref _hits);
 
@@ -53,9 +54,11 @@ internal sealed class TestBackend : IAsyncDisposable
 
     public void ReleaseSlow() => _slowRelease.TrySetResult();
 
-    public static async Task<TestBackend> StartAsync(string name)
+    /// <param name="name">What the backend answers.</param>
+    /// <param name="address">Address to listen on; loopback when null.</param>
+    public static async Task<TestBackend> StartAsync(string name, IPAddress? address = null)
     {
-        var backend = new TestBackend(name);
+        var backend = new TestBackend(name) { _address = address ?? IPAddress.Loopback };
         await backend.StartOnAsync(0);
         return backend;
     }
@@ -87,7 +90,7 @@ internal sealed class TestBackend : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         ListenOptions? bound = null;
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
-            k.Listen(IPAddress.Loopback, port, o => { o.Protocols = HttpProtocols.Http1; bound = o; }));
+            k.Listen(_address, port, o => { o.Protocols = HttpProtocols.Http1; bound = o; }));
         var app = builder.Build();
         app.UseWebSockets();
         app.Run(HandleAsync);
