@@ -10,6 +10,9 @@ namespace ClusterLb.Node.Commands;
 /// <summary><c>clusterlb run --config FILE</c>: start a node and run until SIGTERM or Ctrl-C.</summary>
 internal static class RunCommand
 {
+    /// <summary>Exit code of a node the cluster downed (Akka's ClusterDowningReason exit code).</summary>
+    public const int DownedExitCode = 3;
+
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config", "-c") { Description = "HOCON configuration file (layered over reference.conf).", Required = true };
@@ -71,6 +74,13 @@ internal static class RunCommand
             if (signal.Signalled.IsCompleted)
             {
                 await node.ShutdownAsync(Akka.Actor.CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            }
+            else if (Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason)
+            {
+                // Not asked to stop: the cluster downed this node. A non-zero exit lets a supervisor (systemd
+                // Restart=on-failure, a container restart policy) start a new incarnation that joins again.
+                await Console.Error.WriteLineAsync($"clusterlb: this node was downed by the cluster; exiting with {DownedExitCode} so a supervisor starts it again").ConfigureAwait(false);
+                return DownedExitCode;
             }
         }
         return 0;
