@@ -52,7 +52,7 @@ internal static class DemoCommand
         }
         catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"clusterlb demo: {signal.Signalled.Result} during start-up; stopped").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"clusterlb demo: {signal.Received} during start-up; stopped").ConfigureAwait(false);
             return 0;
         }
         catch (IOException ex)

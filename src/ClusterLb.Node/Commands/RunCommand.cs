@@ -51,7 +51,7 @@ internal static class RunCommand
         }
         catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"clusterlb: {signal.Signalled.Result} during start-up; stopped").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"clusterlb: {signal.Received} during start-up; stopped").ConfigureAwait(false);
             return 0;
         }
         catch (NodeStartException ex)
