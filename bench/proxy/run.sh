@@ -2,18 +2,22 @@
 # Proxy benchmark: ClusterLb vs plain YARP vs nginx vs HAProxy in front of the same two backends, same run.
 #
 #   bench/proxy/run.sh [ROUNDS]          (default 3 rounds)
-#   env: DURATION=15 WARMUP=5 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb"
+#   env: DURATION=15 WARMUP=5 PREWARM=10 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb"
 #
 # Method (the one in shared/reference/perf-anchors.md): wrk pinned to core 0, every proxy pinned to core 1, the
 # backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
 # concurrency; the target order rotates each round; the table shows medians over rounds. "CPU us/req" is the
 # proxy's own utime+stime per request, read from /proc, which is the steadier number on a shared 2-core VM.
+# Before round 1 every target gets one PREWARM-second run (at the first concurrency), so the .NET targets' first
+# measurement is not their JIT warm-up. "load" is the 1-minute load average at the end of each measurement (median
+# over rounds in the table): other work on the machine shows there.
 # Needs: nginx, haproxy, wrk (Debian packages; installed when missing and running as root). Loopback only.
 set -euo pipefail
 
 rounds=${1:-3}
 duration=${DURATION:-15}
 warmup=${WARMUP:-5}
+prewarm=${PREWARM:-10}
 concs=${CONCS:-32 256}
 targets=(${TARGETS:-nginx haproxy yarp clusterlb})
 
@@ -157,8 +161,9 @@ measure() { # round, target, concurrency
   total=$(awk '/requests in/ { print $1 }' "$out")
   errors=$(awk '/Non-2xx/ { print $4 } /Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out" | awk '{ s += $1 } END { print s + 0 }')
   cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$total" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
-  echo "$t $c $rps $p50 $p99 $cpu_us $errors" >> "$work/results/all.txt"
-  log "round $r c=$c $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu_us} us CPU/req, $errors errors"
+  local load; load=$(awk '{ print $1 }' /proc/loadavg)
+  echo "$t $c $rps $p50 $p99 $cpu_us $errors $load" >> "$work/results/all.txt"
+  log "round $r c=$c $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu_us} us CPU/req, $errors errors, load $load"
 }
 
 need_tools
@@ -181,6 +186,11 @@ wait_ready "http://127.0.0.1:${port[backend1]}/"
 for t in "${targets[@]}"; do wait_ready "http://127.0.0.1:${port[$t]}/"; done
 log "all targets answer; ${rounds} rounds x {${concs}} x {${targets[*]}}, ${warmup}s warm-up + ${duration}s each"
 
+first_c=${concs%% *}
+for t in "${targets[@]}"; do
+  taskset -c 0 wrk -t1 -c"$first_c" -d"${prewarm}s" "http://127.0.0.1:${port[$t]}/" > /dev/null 2>&1
+done
+log "pre-warmed every target for ${prewarm}s at c=$first_c (load $(awk '{ print $1 }' /proc/loadavg))"
 for r in $(seq 1 "$rounds"); do
   n=${#targets[@]}; k=$(( (r - 1) % n ))
   order=("${targets[@]:$k}" "${targets[@]:0:$k}")
@@ -192,16 +202,19 @@ done
 # Table: medians per (target, concurrency), ratios against nginx, HAProxy and plain YARP.
 stat() { awk -v t="$1" -v c="$2" -v f="$3" '$1 == t && $2 == c { print $f }' "$work/results/all.txt" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.2fx", a / b; else print "-" }'; }
-printf '\n| target | conc | req/s (median) | p50 ms | p99 ms | proxy CPU us/req | errors | req/s vs nginx | vs HAProxy | vs plain YARP |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|\n'
+printf '\n%s, %s rounds, medians\n' "$(date -u '+%F %H:%M UTC')" "$rounds"
+printf '\n| target | conc | req/s (median) | p50 ms | p99 ms | proxy CPU us/req | errors | req/s vs nginx | vs HAProxy | vs plain YARP | load (median) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 for c in $concs; do
   base_nginx=$(stat nginx "$c" 3); base_haproxy=$(stat haproxy "$c" 3); base_yarp=$(stat yarp "$c" 3)
   for t in "${targets[@]}"; do
     rps=$(stat "$t" "$c" 3)
     errs=$(awk -v t="$t" -v c="$c" '$1 == t && $2 == c { s += $7 } END { print s + 0 }' "$work/results/all.txt")
-    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$c" "$rps" "$(stat "$t" "$c" 4)" \
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$c" "$rps" "$(stat "$t" "$c" 4)" \
       "$(stat "$t" "$c" 5)" "$(stat "$t" "$c" 6)" "$errs" \
-      "$(ratio "$rps" "$base_nginx")" "$(ratio "$rps" "$base_haproxy")" "$(ratio "$rps" "$base_yarp")"
+      "$(ratio "$rps" "$base_nginx")" "$(ratio "$rps" "$base_haproxy")" "$(ratio "$rps" "$base_yarp")" "$(stat "$t" "$c" 8)"
   done
 done
+printf '\nevery run (target conc req/s p50 p99 us/req errors load), in order:\n'
+awk '{ printf "  %s\n", $0 }' "$work/results/all.txt"
 printf '\nraw results: %s\n' "$work/results"
