@@ -74,7 +74,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     {
         cancellation.ThrowIfCancellationRequested();
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
-        var system = NodeActorSystem.Start(settings, loggerFactory, persistence: null);
+        var system = NodeActorSystem.Start(settings, loggerFactory);
         var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -125,8 +125,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
                 new ClusterAdmin(cluster),
                 registry, new ActorAdminEventFeed(events));
-            // node-start is stored before the listeners bind: once they accept traffic the caller must be able to
-            // install its signal handlers at once, without a journal write (an fsync) in between.
+            // node-start is stored before the listeners bind, so the log never shows traffic before the node started.
             try
             {
                 await RecordAsync(auditLog, settings, "node-start", null, cancellation).ConfigureAwait(false);
@@ -195,9 +194,6 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             throw new NodeStartException($"invalid registry settings: {ex.Message}", ex);
         }
     }
-
-    /// <summary>The audit log's persistence id for the node named <paramref name="nodeName"/>.</summary>
-    public static string AuditPersistenceId(string nodeName) => AuditLogActor.PersistenceIdFor(nodeName);
 
     /// <summary>Records a node lifecycle entry and waits (bounded) until it is stored.</summary>
     private static Task RecordAsync(IActorRef auditLog, NodeSettings settings, string action, string? detail, CancellationToken cancellation) =>

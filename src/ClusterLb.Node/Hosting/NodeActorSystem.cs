@@ -22,14 +22,13 @@ internal static class NodeActorSystem
     /// <summary>Creates the system and starts the join.</summary>
     /// <param name="settings">The node's settings; their <see cref="NodeSettings.Config"/> is mapped onto Akka's.</param>
     /// <param name="loggerFactory">Where Akka's log goes.</param>
-    /// <param name="persistence">The journal configuration of the audit log, merged under the user's <c>akka { }</c>.</param>
     /// <exception cref="NodeStartException">The configuration or the certificates are refused, or the cluster port is taken.</exception>
-    public static ActorSystem Start(NodeSettings settings, ILoggerFactory loggerFactory, Akka.Configuration.Config? persistence)
+    public static ActorSystem Start(NodeSettings settings, ILoggerFactory loggerFactory)
     {
         AkkaNodeSetup node;
         try
         {
-            node = AkkaNodeConfig.Build(ClusterLbConfig(settings), settings.DataDirectory, loggerFactory, persistence);
+            node = AkkaNodeConfig.Build(ClusterLbConfig(settings), settings.DataDirectory, loggerFactory);
         }
         catch (HoconException ex)
         {

@@ -13,8 +13,8 @@ namespace ClusterLb.Runtime.Hosting;
 /// <summary>
 /// Turns a resolved ClusterLb configuration into the Akka.NET configuration and <see cref="ActorSystemSetup"/> of
 /// a node. Precedence, highest first: the user's own <c>akka { }</c> block (handed to Akka as written, so an Akka
-/// user can set any key), then the persistence (audit journal) config, from <c>clusterlb.persistence</c> unless
-/// the caller passes one, then the mapping of ClusterLb's keys, then Akka's reference defaults.
+/// user can set any key), then the persistence (audit journal) config mapped from <c>clusterlb.persistence</c>,
+/// then the mapping of ClusterLb's other keys, then Akka's reference defaults.
 /// </summary>
 public static class AkkaNodeConfig
 {
@@ -22,12 +22,12 @@ public static class AkkaNodeConfig
     /// <param name="clusterlb">The resolved ClusterLb configuration (<see cref="ClusterLbConfigLoader.Load"/>).</param>
     /// <param name="dataDir">The node's data directory (<c>clusterlb.node.data-dir</c>); DData's SQLite file goes under it.</param>
     /// <param name="loggers">When given, Akka logs through it (LoggerFactoryLogger) and start-up warnings are logged to it.</param>
-    /// <param name="persistence">The audit journal and snapshot store config, merged under the user's <c>akka { }</c>; null maps <c>clusterlb.persistence</c> (creating the SQLite directory).</param>
     /// <exception cref="HoconException">An invalid or removed key, a bad seed, or a TLS problem, positioned FILE:LINE:COL where known.</exception>
     /// <exception cref="IOException">The SQLite journal's directory cannot be created (the message names it).</exception>
-    public static AkkaNodeSetup Build(Config clusterlb, string dataDir, ILoggerFactory? loggers = null, AkkaConfig? persistence = null)
+    public static AkkaNodeSetup Build(Config clusterlb, string dataDir, ILoggerFactory? loggers = null)
     {
-        var mapped = Map(clusterlb, dataDir, useLoggerFactory: loggers is not null, persistence ?? PersistenceMapping.Map(clusterlb, dataDir, createDirectory: true));
+        // A start creates the SQLite journal's directory; Render only describes it.
+        var mapped = Map(clusterlb, dataDir, useLoggerFactory: loggers is not null, PersistenceMapping.Map(clusterlb, dataDir, createDirectory: true));
         var log = loggers?.CreateLogger(typeof(AkkaNodeConfig).FullName!);
         foreach (var warning in mapped.Warnings)
         {
@@ -57,10 +57,9 @@ public static class AkkaNodeConfig
     /// <param name="dataDir">The node's data directory.</param>
     /// <param name="format">HOCON (with a comment header) or JSON.</param>
     /// <param name="showSecrets">Print passwords and connection strings instead of masking them.</param>
-    /// <param name="persistence">The audit journal config, as passed to <see cref="Build"/>; null maps <c>clusterlb.persistence</c> (creating nothing).</param>
-    public static string Render(Config clusterlb, string dataDir, AkkaConfigFormat format = AkkaConfigFormat.Hocon, bool showSecrets = false, AkkaConfig? persistence = null)
+    public static string Render(Config clusterlb, string dataDir, AkkaConfigFormat format = AkkaConfigFormat.Hocon, bool showSecrets = false)
     {
-        var mapped = Map(clusterlb, dataDir, useLoggerFactory: false, persistence ?? PersistenceMapping.Map(clusterlb, dataDir, createDirectory: false));
+        var mapped = Map(clusterlb, dataDir, useLoggerFactory: false, PersistenceMapping.Map(clusterlb, dataDir, createDirectory: false));
         var header =
             $"Akka.NET configuration of a ClusterLb node: start it as ActorSystem.Create(\"{mapped.SystemName}\", config).\n" +
             "Precedence: the file's akka { } block, then the persistence config, then ClusterLb's mapped keys, then Akka's defaults.\n" +

@@ -27,19 +27,23 @@ public static class ReplicatorReadiness
             Context.Watch(replicator);
             Context.SetReceiveTimeout(timeout);
             replicator.Tell(GetReplicaCount.Instance);
-            Receive<ReplicaCount>(_ => Finish(ready.TrySetResult));
-            Receive<Terminated>(_ => Finish(() => ready.TrySetException(new InvalidOperationException(
-                "the distributed-data replicator stopped: its durable store could not load the registry (the log above says why)"))));
-            Receive<ReceiveTimeout>(_ => Finish(() => ready.TrySetException(new InvalidOperationException(
-                $"the distributed-data replicator did not answer within {timeout.TotalSeconds:0.#} s (still loading its durable keys?)"))));
+            Receive<ReplicaCount>(_ => Finish(ready, null));
+            Receive<Terminated>(_ => Finish(ready, "the distributed-data replicator stopped: its durable store could not load the registry (the log above says why)"));
+            Receive<ReceiveTimeout>(_ => Finish(ready, $"the distributed-data replicator did not answer within {timeout.TotalSeconds:0.#} s (still loading its durable keys?)"));
         }
 
-        private void Finish(Action complete)
+        /// <summary>Completes <paramref name="ready"/> (faulted when there is a <paramref name="failure"/>) and stops.</summary>
+        private void Finish(TaskCompletionSource ready, string? failure)
         {
-            complete();
+            if (failure is null)
+            {
+                ready.TrySetResult();
+            }
+            else
+            {
+                ready.TrySetException(new InvalidOperationException(failure));
+            }
             Context.Stop(Self);
         }
-
-        private void Finish(Func<bool> complete) => Finish(() => { complete(); });
     }
 }
