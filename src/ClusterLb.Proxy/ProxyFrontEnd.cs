@@ -6,6 +6,7 @@ using ClusterLb.Proxy.Admin.Events;
 using ClusterLb.Proxy.Admin.Registry;
 using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Proxy.Hosting;
+using ClusterLb.Proxy.Observability;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,11 +25,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly KestrelListener _admin;
     private readonly HttpMessageInvoker _client;
     private readonly ProxyMetrics _metrics;
+    private readonly MetricsExporter? _exporter;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _adminStopping;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger, CancellationTokenSource adminStopping)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, ILogger logger, CancellationTokenSource adminStopping)
     {
+        _exporter = exporter;
         _adminStopping = adminStopping;
         _settings = settings;
         _proxy = proxy;
@@ -51,6 +54,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     /// Builds the listeners; nothing is bound until <see cref="StartAsync"/>. Without <paramref name="registry"/>
     /// the <c>/api/pools</c> endpoints answer 404; without <paramref name="events"/> so does <c>/events</c>. When
     /// <paramref name="audit"/> is also an <see cref="IAuditSink"/>, registry changes are recorded through it.
+    /// <paramref name="meterScope"/> marks this node's meters (the node passes its actor system, whose Runtime
+    /// meters carry the same scope), so <c>/metrics</c> shows this node's counts only.
     /// </summary>
     public static ProxyFrontEnd Create(
         ProxySettings settings,
@@ -62,10 +67,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         IAuditSource? audit = null,
         IClusterAdmin? cluster = null,
         IRegistryAdmin? registry = null,
-        IAdminEventFeed? events = null)
+        IAdminEventFeed? events = null,
+        object? meterScope = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
-        var metrics = new ProxyMetrics(handles.Values.ToList());
+        var metrics = new ProxyMetrics(handles.Values.ToList(), meterScope);
+        var recorder = new RequestRecorder(metrics);
+        var exporter = settings.Metrics.Enabled ? new MetricsExporter(settings.Metrics, meterScope) : null;
         var matcher = new ServiceMatcher(balancing.Services, handles);
         var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
         var transformer = new ForwardingTransformer(settings.PreserveHost);
@@ -81,14 +89,19 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             proxyEndpoints,
             loggerFactory,
             services => services.AddHttpForwarder(),
-            sp => new ProxyRequestHandler(
-                matcher,
-                sp.GetRequiredService<IHttpForwarder>(),
-                client,
-                requestConfig,
-                transformer,
-                metrics,
-                sp.GetRequiredService<ILogger<ProxyRequestHandler>>()).InvokeAsync);
+            sp =>
+            {
+                var handler = new ProxyRequestHandler(
+                    matcher,
+                    sp.GetRequiredService<IHttpForwarder>(),
+                    client,
+                    requestConfig,
+                    transformer,
+                    recorder,
+                    sp.GetRequiredService<ILogger<ProxyRequestHandler>>());
+                // The body is counted around the handler, for the bytes metric and the access log.
+                return context => ResponseBodyCounter.InvokeAsync(context, handler.InvokeAsync);
+            });
 
         // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
         var adminStopping = new CancellationTokenSource();
@@ -103,9 +116,10 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
                 new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
                 new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
-                new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>())).InvokeAsync);
+                new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>()),
+                exporter).InvokeAsync);
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
     }
 
     /// <summary>Binds and starts both listeners.</summary>
@@ -152,6 +166,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         await _proxy.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
+        _exporter?.Dispose();
         _metrics.Dispose();
         _adminStopping.Dispose();
     }

@@ -1,40 +1,70 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ClusterLb.Balancing.Routing;
 
 namespace ClusterLb.Proxy;
 
 /// <summary>
-/// The node's request metrics (meter <c>ClusterLb</c>). Per-host picks and in-flight counts are read from the
-/// hosts' atomic counters when a listener collects, so the request path pays nothing extra for them.
+/// The node's request metrics (meter <c>ClusterLb</c>), named so the Prometheus exporter turns them into
+/// <c>clusterlb_proxy_requests_total</c>, <c>clusterlb_proxy_request_duration_seconds</c> and so on. Per-host
+/// picks, in-flight counts and health are read from the hosts' atomic counters and the routers' snapshots when a
+/// listener collects, so the request path pays nothing extra for them. Labels are bounded: service, pool and
+/// host come from the configuration and registry, the status class is one of <c>1xx</c>..<c>5xx</c>.
 /// </summary>
 public sealed class ProxyMetrics : IDisposable
 {
-    /// <summary>Meter name to subscribe to (dotnet-counters, OpenTelemetry).</summary>
+    /// <summary>Meter name to subscribe to (dotnet-counters, OpenTelemetry); the Runtime layer's meter shares it.</summary>
     public const string MeterName = "ClusterLb";
 
     private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
+    private readonly Counter<long> _responseBytes;
+    private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _upstreamDuration;
 
-    /// <summary>Creates the instruments; <paramref name="handles"/> supplies the hosts to observe.</summary>
-    public ProxyMetrics(IReadOnlyCollection<RouteHandle> handles, IMeterFactory? meterFactory = null)
+    /// <summary>
+    /// Creates the instruments; <paramref name="handles"/> supplies the hosts to observe. <paramref name="scope"/>
+    /// tells this node's meter apart from other nodes' in the same process (the demo, the tests): the exporter
+    /// keeps only the <c>ClusterLb</c> meters of its own node's scope.
+    /// </summary>
+    public ProxyMetrics(IReadOnlyCollection<RouteHandle> handles, object? scope = null)
     {
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _requests = _meter.CreateCounter<long>("clusterlb.proxy.requests", "{request}", "Requests answered by the proxy, by service and status class.");
+        _meter = new Meter(new MeterOptions(MeterName) { Scope = scope });
+        _requests = _meter.CreateCounter<long>("clusterlb.proxy.requests", "{request}", "Requests answered by the proxy, by service, pool, host and status class.");
+        _responseBytes = _meter.CreateCounter<long>("clusterlb.proxy.response.body", "By", "Response body bytes sent to clients, by service, pool and host.");
+        _requestDuration = _meter.CreateHistogram<double>("clusterlb.proxy.request.duration", "s", "Time from receiving a request to the end of its response, by service, pool and host.");
         _upstreamDuration = _meter.CreateHistogram<double>("clusterlb.proxy.upstream.duration", "s", "Time from pick to the end of the forwarded exchange, per host.");
         _meter.CreateObservableCounter("clusterlb.balancer.picks", () => Observe(handles, h => h.Counters.Picks), "{pick}", "Times the balancer chose each host.");
-        _meter.CreateObservableUpDownCounter("clusterlb.balancer.in_flight", () => Observe(handles, h => (long)h.Counters.InFlight), "{request}", "Requests in flight per host.");
+        _meter.CreateObservableGauge("clusterlb.proxy.in_flight", () => Observe(handles, h => (long)h.Counters.InFlight), "{request}", "Requests in flight per host.");
+        _meter.CreateObservableGauge("clusterlb.host.healthy", () => ObserveHealth(handles), null, "1 when the host may receive traffic (healthy and not drained or down), else 0.");
+        _meter.CreateObservableGauge("clusterlb.service.healthy_hosts", () => ObserveServices(handles), "{host}", "Hosts of each service that may receive traffic.");
     }
 
-    /// <summary>Counts one answered request.</summary>
-    public void RequestAnswered(string service, int statusCode)
+    /// <summary>The meter's scope (the node it belongs to).</summary>
+    public object? Scope => _meter.Scope;
+
+    /// <summary>Counts one answered request; <paramref name="host"/> is null when none was picked (404, 503).</summary>
+    public void RequestAnswered(string? service, UpstreamHost? host, int statusCode, long bodyBytes, TimeSpan total)
     {
+        var tags = new TagList
+        {
+            { "service", service ?? string.Empty },
+            { "pool", host?.PoolId ?? string.Empty },
+            { "host", host?.Id ?? string.Empty },
+        };
+        if (_requestDuration.Enabled)
+        {
+            _requestDuration.Record(total.TotalSeconds, tags);
+        }
+        if (_responseBytes.Enabled && bodyBytes > 0)
+        {
+            _responseBytes.Add(bodyBytes, tags);
+        }
         if (_requests.Enabled)
         {
-            var index = (statusCode / 100) - 1;
-            var statusClass = (uint)index < StatusClasses.Length ? StatusClasses[index] : "other";
-            _requests.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("status_class", statusClass));
+            tags.Add("status_class", StatusClass(statusCode));
+            _requests.Add(1, tags);
         }
     }
 
@@ -51,6 +81,13 @@ public sealed class ProxyMetrics : IDisposable
         }
     }
 
+    /// <summary><c>2xx</c> for 200..299 and so on; <c>other</c> outside 100..599.</summary>
+    public static string StatusClass(int statusCode)
+    {
+        var index = (statusCode / 100) - 1;
+        return (uint)index < StatusClasses.Length ? StatusClasses[index] : "other";
+    }
+
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
@@ -62,13 +99,38 @@ public sealed class ProxyMetrics : IDisposable
             {
                 foreach (var host in pool.All)
                 {
-                    yield return new Measurement<long>(
-                        read(host),
-                        new KeyValuePair<string, object?>("service", host.ServiceName),
-                        new KeyValuePair<string, object?>("pool", host.PoolId),
-                        new KeyValuePair<string, object?>("host", host.Id));
+                    yield return new Measurement<long>(read(host), HostTags(host));
                 }
             }
         }
     }
+
+    private static IEnumerable<Measurement<int>> ObserveHealth(IReadOnlyCollection<RouteHandle> handles)
+    {
+        foreach (var handle in handles)
+        {
+            foreach (var pool in handle.Snapshot.Pools)
+            {
+                foreach (var host in pool.All)
+                {
+                    yield return new Measurement<int>(pool.Healthy.Contains(host) ? 1 : 0, HostTags(host));
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveServices(IReadOnlyCollection<RouteHandle> handles)
+    {
+        foreach (var handle in handles)
+        {
+            yield return new Measurement<int>(handle.Snapshot.HealthyHosts, new KeyValuePair<string, object?>("service", handle.ServiceName));
+        }
+    }
+
+    private static KeyValuePair<string, object?>[] HostTags(UpstreamHost host) =>
+    [
+        new("service", host.ServiceName),
+        new("pool", host.PoolId),
+        new("host", host.Id),
+    ];
 }

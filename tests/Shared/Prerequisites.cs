@@ -47,6 +47,17 @@ public static class Prerequisites
         }
     }
 
+    /// <summary>The full path of Prometheus' <c>promtool</c> (Debian package <c>prometheus</c>), or null.</summary>
+    public static string? Promtool { get; } = FindTool("promtool");
+
+    /// <summary>Why a promtool test is skipped, or null when it must run (promtool present, or CI).</summary>
+    public static string? PromtoolSkipReason =>
+        Promtool is null && !IsCi ? "'promtool' not found (Debian package prometheus; .ci/run installs it as root); skipped outside CI." : null;
+
+    /// <summary>promtool's path, or a loud failure naming the missing package.</summary>
+    public static string RequirePromtool() =>
+        Promtool ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'promtool' (Debian package prometheus) is not installed: /metrics cannot be checked by Prometheus' parser.");
+
     /// <summary>The full path of <paramref name="tool"/>, or null.</summary>
     public static string? FindTool(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
@@ -94,6 +105,20 @@ public sealed class NetworkNamespaceFactAttribute : FactAttribute
     public NetworkNamespaceFactAttribute()
     {
         if (Prerequisites.NetworkNamespaceSkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A fact that needs Prometheus' promtool: skipped outside CI when it is missing, run (and failing) under CI.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PromtoolFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when promtool is missing outside CI.</summary>
+    public PromtoolFactAttribute()
+    {
+        if (Prerequisites.PromtoolSkipReason is { } reason)
         {
             Skip = reason;
         }

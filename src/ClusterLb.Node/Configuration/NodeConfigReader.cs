@@ -3,6 +3,7 @@ using ClusterLb.Hocon;
 using ClusterLb.Node.Hosting;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
+using ClusterLb.Proxy.Observability;
 using ClusterLb.Runtime.Hosting;
 
 namespace ClusterLb.Node.Configuration;
@@ -76,7 +77,20 @@ public static class NodeConfigReader
         {
             errors.Add(Located(config, "clusterlb.admin.protect-status", "is on but clusterlb.admin.token is empty, so /status could never be read; set a token"));
         }
-        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream) { AdminAccess = access };
+        var m = MetricsSettings.Default;
+        var metrics = new MetricsSettings(
+            config.GetBool("clusterlb.admin.metrics.enabled", m.Enabled),
+            config.GetBool("clusterlb.admin.metrics.require-token", m.RequireToken),
+            config.GetBool("clusterlb.admin.metrics.runtime", m.RuntimeMetrics));
+        if (metrics.Enabled && metrics.RequireToken && !access.HasToken)
+        {
+            errors.Add(Located(config, "clusterlb.admin.metrics.require-token", "is on but clusterlb.admin.token is empty, so /metrics could never be scraped; set a token"));
+        }
+        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream)
+        {
+            AdminAccess = access,
+            Metrics = metrics,
+        };
     }
 
     private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)

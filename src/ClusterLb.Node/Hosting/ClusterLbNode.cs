@@ -8,6 +8,7 @@ using ClusterLb.Proxy.Admin;
 using ClusterLb.Runtime.Audit;
 using ClusterLb.Runtime.Balancing;
 using ClusterLb.Runtime.Events;
+using ClusterLb.Runtime.Metrics;
 using ClusterLb.Runtime.Registry;
 using ClusterLb.Balancing.Registry;
 using Microsoft.Extensions.Logging;
@@ -120,11 +121,14 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             var events = system.ActorOf(RegistryEventRelay.Props(), RegistryEventRelay.Name);
             var cluster = AkkaCluster.Get(system);
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
+            // The actor system is the scope of this node's meters: the Runtime's (created here, so the cluster
+            // gauges exist from the first scrape) and the proxy's.
+            RuntimeMetrics.Get(system);
             frontEnd = ProxyFrontEnd.Create(
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
                 new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
                 new ClusterAdmin(cluster),
-                registry, new ActorAdminEventFeed(events));
+                registry, new ActorAdminEventFeed(events), meterScope: system);
             // node-start is stored before the listeners bind, so the log never shows traffic before the node started.
             try
             {

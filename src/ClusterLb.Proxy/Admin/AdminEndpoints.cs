@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClusterLb.Proxy.Admin.Events;
 using ClusterLb.Proxy.Admin.Registry;
+using ClusterLb.Proxy.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,7 +11,8 @@ namespace ClusterLb.Proxy.Admin;
 /// Routes the admin listener's requests: <c>GET /status</c> (open unless <c>protect-status</c>), everything under
 /// <c>/api/</c> behind the bearer token, <c>GET /cluster/status</c> and <c>GET /events</c> under the same rule as
 /// <c>/status</c>, the cluster commands (<c>POST /cluster/leave</c>, <c>POST /cluster/down</c>) behind the token,
-/// and a JSON 404/405 with a reason for everything else.
+/// <c>GET /metrics</c> (Prometheus; open unless <c>clusterlb.admin.metrics.require-token</c>), and a JSON 404/405
+/// with a reason for everything else.
 /// </summary>
 public sealed class AdminEndpoints(
     AdminAccessSettings access,
@@ -18,7 +20,8 @@ public sealed class AdminEndpoints(
     AuditEndpoint audit,
     ClusterEndpoint? cluster = null,
     RegistryEndpoints? registry = null,
-    EventsEndpoint? events = null)
+    EventsEndpoint? events = null,
+    MetricsExporter? metrics = null)
 {
     private readonly BearerTokenCheck _token = new(access.Token);
     private readonly ClusterEndpoint _cluster = cluster ?? new ClusterEndpoint(null, TimeSpan.FromSeconds(5), NullLogger.Instance);
@@ -85,6 +88,12 @@ public sealed class AdminEndpoints(
             return;
         }
 
+        if (path is "/metrics")
+        {
+            await MetricsAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (request.Path.StartsWithSegments("/cluster"))
         {
             // Commands change the membership: the token comes first, as for /api/.
@@ -136,6 +145,19 @@ public sealed class AdminEndpoints(
         }
 
         await NotFoundAsync(context, "try GET /status").ConfigureAwait(false);
+    }
+
+    private Task MetricsAsync(HttpContext context)
+    {
+        if (metrics is null)
+        {
+            return NotFoundAsync(context, "metrics are off (clusterlb.admin.metrics.enabled = off)");
+        }
+        if (metrics.RequireToken && _token.Refusal(context.Request) is { } refusal)
+        {
+            return AdminResponses.UnauthorizedAsync(context, refusal);
+        }
+        return AdminResponses.IsRead(context.Request) ? metrics.InvokeAsync(context) : AdminResponses.MethodNotAllowedAsync(context, "/metrics");
     }
 
     private static Task NotFoundAsync(HttpContext context, string hint) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Proxy.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -18,24 +19,26 @@ public sealed partial class ProxyRequestHandler(
     HttpMessageInvoker client,
     ForwarderRequestConfig requestConfig,
     HttpTransformer transformer,
-    ProxyMetrics metrics,
+    RequestRecorder recorder,
     ILogger<ProxyRequestHandler> logger)
 {
     /// <summary>Handles one request.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
+        var received = Stopwatch.GetTimestamp(); // observability: total latency
         var route = matcher.Match(context.Request);
         if (route is null)
         {
             await WritePlainAsync(context, StatusCodes.Status404NotFound, "no service matches this host and path").ConfigureAwait(false);
+            recorder.Record(context, new RequestRecord(received, null, null, TimeSpan.Zero)); // observability
             return;
         }
 
         var host = route.Pick();
         if (host is null)
         {
-            metrics.RequestAnswered(route.ServiceName, StatusCodes.Status503ServiceUnavailable);
             await WritePlainAsync(context, StatusCodes.Status503ServiceUnavailable, route.Snapshot.NoHostReason).ConfigureAwait(false);
+            recorder.Record(context, new RequestRecord(received, route.ServiceName, null, TimeSpan.Zero)); // observability
             return;
         }
 
@@ -51,8 +54,7 @@ public sealed partial class ProxyRequestHandler(
             var connectFailed = error != ForwarderError.None && IsConnectFailure(context);
             var upstreamStatus = error == ForwarderError.None ? context.Response.StatusCode : 0;
             RouteHandle.Complete(host, new RequestOutcome(upstreamStatus, elapsed, connectFailed));
-            metrics.UpstreamCompleted(host, elapsed);
-            metrics.RequestAnswered(route.ServiceName, context.Response.StatusCode);
+            recorder.Record(context, new RequestRecord(received, route.ServiceName, host, elapsed)); // observability
             if (error != ForwarderError.None)
             {
                 LogForwardError(host.ServiceName, host.PoolId, host.Id, error, context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Balancing.Registry;
+using ClusterLb.Runtime.Metrics;
 using ClusterLb.Runtime.Registry;
 
 namespace ClusterLb.Runtime.Balancing;
@@ -84,6 +85,7 @@ public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
     {
         _probing = false;
         _lastProbe = result;
+        RuntimeMetrics.Get(Context.System).ProbeCompleted(_serviceName, _poolId, _hostId, result);
         var reason = result.Healthy
             ? $"{_tracker.ConsecutiveSuccesses + 1} good checks in a row (rise {_pool.HealthCheck.Rise})"
             : $"{_tracker.ConsecutiveFailures + 1} failed checks in a row (fall {_pool.HealthCheck.Fall}), last: {result.Error}";

@@ -237,6 +237,7 @@ public sealed class RegistryFollowerActor : ReceiveActor
         var node = _replica.Node;
         var self = _replica.Self;
         var version = (long)_version;
+        Metrics.RuntimeMetrics.Get(Context.System).RegistryApplied(version);
         _replica.Replicator.Tell(Dsl.Update(RegistryKeys.Applied, LWWDictionary<string, long>.Empty, WriteLocal.Instance, m => m.SetItem(self, node, version)), Self);
     }
 }
