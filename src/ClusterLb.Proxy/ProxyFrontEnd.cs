@@ -26,11 +26,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly HttpMessageInvoker _client;
     private readonly ProxyMetrics _metrics;
     private readonly MetricsExporter? _exporter;
+    private readonly AccessLog? _accessLog;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _adminStopping;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, ILogger logger, CancellationTokenSource adminStopping)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ILogger logger, CancellationTokenSource adminStopping)
     {
+        _accessLog = accessLog;
         _exporter = exporter;
         _adminStopping = adminStopping;
         _settings = settings;
@@ -71,8 +73,9 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         object? meterScope = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
-        var metrics = new ProxyMetrics(handles.Values.ToList(), meterScope);
-        var recorder = new RequestRecorder(metrics);
+        var accessLog = settings.AccessLog.Enabled ? new AccessLog(settings.AccessLog, loggerFactory.CreateLogger<AccessLog>()) : null;
+        var metrics = new ProxyMetrics(handles.Values.ToList(), meterScope, accessLog);
+        var recorder = new RequestRecorder(metrics, accessLog);
         var exporter = settings.Metrics.Enabled ? new MetricsExporter(settings.Metrics, meterScope) : null;
         var matcher = new ServiceMatcher(balancing.Services, handles);
         var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
@@ -119,7 +122,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>()),
                 exporter).InvokeAsync);
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
     }
 
     /// <summary>Binds and starts both listeners.</summary>
@@ -167,6 +170,10 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         await _admin.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
         _exporter?.Dispose();
+        if (_accessLog is not null)
+        {
+            await _accessLog.DisposeAsync().ConfigureAwait(false);
+        }
         _metrics.Dispose();
         _adminStopping.Dispose();
     }

@@ -28,7 +28,7 @@ public sealed class ProxyMetrics : IDisposable
     /// tells this node's meter apart from other nodes' in the same process (the demo, the tests): the exporter
     /// keeps only the <c>ClusterLb</c> meters of its own node's scope.
     /// </summary>
-    public ProxyMetrics(IReadOnlyCollection<RouteHandle> handles, object? scope = null)
+    public ProxyMetrics(IReadOnlyCollection<RouteHandle> handles, object? scope = null, Observability.AccessLog? accessLog = null)
     {
         _meter = new Meter(new MeterOptions(MeterName) { Scope = scope });
         _requests = _meter.CreateCounter<long>("clusterlb.proxy.requests", "{request}", "Requests answered by the proxy, by service, pool, host and status class.");
@@ -38,6 +38,10 @@ public sealed class ProxyMetrics : IDisposable
         _meter.CreateObservableCounter("clusterlb.balancer.picks", () => Observe(handles, h => h.Counters.Picks), "{pick}", "Times the balancer chose each host.");
         _meter.CreateObservableGauge("clusterlb.proxy.in_flight", () => Observe(handles, h => (long)h.Counters.InFlight), "{request}", "Requests in flight per host.");
         _meter.CreateObservableGauge("clusterlb.host.healthy", () => ObserveHealth(handles), null, "1 when the host may receive traffic (healthy and not drained or down), else 0.");
+        if (accessLog is not null)
+        {
+            _meter.CreateObservableCounter("clusterlb.access_log.dropped", () => accessLog.Dropped, "{line}", "Access log lines dropped because the writer fell behind.");
+        }
         _meter.CreateObservableGauge("clusterlb.service.healthy_hosts", () => ObserveServices(handles), "{host}", "Hosts of each service that may receive traffic.");
     }
 

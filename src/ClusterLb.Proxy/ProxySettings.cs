@@ -44,6 +44,9 @@ public sealed record ProxySettings(
     /// <summary><c>GET /metrics</c> on the admin listener (<c>clusterlb.admin.metrics</c>).</summary>
     public ClusterLb.Proxy.Observability.MetricsSettings Metrics { get; init; } = ClusterLb.Proxy.Observability.MetricsSettings.Default;
 
+    /// <summary>The access log (<c>clusterlb.access-log</c>).</summary>
+    public ClusterLb.Proxy.Observability.AccessLogSettings AccessLog { get; init; } = ClusterLb.Proxy.Observability.AccessLogSettings.Default;
+
     /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
     public static ProxySettings Loopback { get; } = new(
         new ListenerSettings("127.0.0.1", 0),

@@ -30,7 +30,7 @@ internal static class DemoCommand
             var options = new DemoOptions(
                 count, parse.GetValue(port), parse.GetValue(adminPort), parse.GetValue(clusterPort),
                 parse.GetValue(backendPort) ?? (count == 0 ? DemoOptions.WalkThroughBackendPort : 0));
-            return RunAsync(options, parse.GetValue(logFormat)!);
+            return RunAsync(options, parse.GetValue(logFormat) ?? "text");
         });
         return command;
     }

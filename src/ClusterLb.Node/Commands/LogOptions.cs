@@ -7,7 +7,7 @@ internal static class LogOptions
 {
     public static Option<string> Format()
     {
-        var option = new Option<string>("--log-format") { Description = "Console log format: text or json.", DefaultValueFactory = _ => "text" };
+        var option = new Option<string>("--log-format") { Description = "Console log format: text or json (default: clusterlb.logging.format, text)." };
         option.AcceptOnlyFromAmong("text", "json");
         return option;
     }

@@ -18,11 +18,11 @@ internal static class RunCommand
         var config = new Option<FileInfo>("--config", "-c") { Description = "HOCON configuration file (layered over reference.conf).", Required = true };
         var logFormat = LogOptions.Format();
         var command = new Command("run", "Start a load-balancer node from a HOCON configuration file.") { config, logFormat };
-        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(config)!, parse.GetValue(logFormat)!));
+        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(config)!, parse.GetValue(logFormat)));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string logFormat)
+    private static async Task<int> RunAsync(FileInfo file, string? logFormat)
     {
         if (!file.Exists)
         {
@@ -41,7 +41,8 @@ internal static class RunCommand
             return 2;
         }
 
-        using var loggerFactory = NodeLogging.Create(logFormat, LogLevel.Information);
+        // --log-format wins over the file's clusterlb.logging.format.
+        using var loggerFactory = NodeLogging.Create(logFormat ?? settings.LogFormat, LogLevel.Information);
         // Listening from before the start: a signal while the node starts stops it cleanly instead of being lost.
         using var signal = new ShutdownSignal();
         ClusterLbNode node;

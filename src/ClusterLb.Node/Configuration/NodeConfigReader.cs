@@ -22,6 +22,11 @@ public static class NodeConfigReader
         var name = Try(errors, () => config.GetString("clusterlb.node.name", string.Empty)) ?? string.Empty;
         var dataDirectory = Try(errors, () => config.GetString("clusterlb.node.data-dir", ".data")) ?? ".data";
         var proxy = Try(errors, () => ReadProxy(config, errors));
+        var logFormat = (Try(errors, () => config.GetString("clusterlb.logging.format", "text")) ?? "text").ToLowerInvariant();
+        if (logFormat is not ("text" or "json"))
+        {
+            errors.Add(Located(config, "clusterlb.logging.format", $"must be text or json (was '{logFormat}')"));
+        }
         try
         {
             // The Akka mapping (removed keys, seeds, TLS policy) is checked here too, so `config check` and `run`
@@ -48,6 +53,7 @@ public static class NodeConfigReader
         return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing, config)
         {
             DataDirectory = dataDirectory,
+            LogFormat = logFormat,
         };
     }
 
@@ -90,7 +96,50 @@ public static class NodeConfigReader
         {
             AdminAccess = access,
             Metrics = metrics,
+            AccessLog = ReadAccessLog(config, errors),
         };
+    }
+
+    private static AccessLogSettings ReadAccessLog(Config config, List<string> errors)
+    {
+        const string At = "clusterlb.access-log";
+        var d = AccessLogSettings.Default;
+        var formatText = config.GetString($"{At}.format", "json");
+        var format = formatText.ToLowerInvariant() switch
+        {
+            "json" => AccessLogFormat.Json,
+            "text" => AccessLogFormat.Text,
+            _ => (AccessLogFormat?)null,
+        };
+        if (format is null)
+        {
+            errors.Add(Located(config, $"{At}.format", $"must be json or text (was '{formatText}')"));
+        }
+        var settings = new AccessLogSettings(
+            config.GetBool($"{At}.enabled", d.Enabled),
+            format ?? d.Format,
+            config.GetString($"{At}.path", d.Path),
+            config.GetBytes($"{At}.max-file-size", d.MaxFileSize),
+            config.GetInt($"{At}.max-files", d.MaxFiles),
+            config.GetDouble($"{At}.sample-rate", d.SampleRate),
+            config.GetInt($"{At}.queue-size", d.QueueSize));
+        if (settings.MaxFileSize < 1024)
+        {
+            errors.Add(Located(config, $"{At}.max-file-size", $"must be at least 1 KiB (was {settings.MaxFileSize} bytes)"));
+        }
+        if (settings.MaxFiles < 1)
+        {
+            errors.Add(Located(config, $"{At}.max-files", $"must be at least 1 (was {settings.MaxFiles})"));
+        }
+        if (settings.SampleRate is < 0 or > 1 || double.IsNaN(settings.SampleRate))
+        {
+            errors.Add(Located(config, $"{At}.sample-rate", $"must be between 0 and 1 (was {settings.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
+        }
+        if (settings.QueueSize < 1)
+        {
+            errors.Add(Located(config, $"{At}.queue-size", $"must be at least 1 (was {settings.QueueSize})"));
+        }
+        return settings;
     }
 
     private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)

@@ -124,11 +124,18 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             // The actor system is the scope of this node's meters: the Runtime's (created here, so the cluster
             // gauges exist from the first scrape) and the proxy's.
             RuntimeMetrics.Get(system);
-            frontEnd = ProxyFrontEnd.Create(
-                settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
-                new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
-                new ClusterAdmin(cluster),
-                registry, new ActorAdminEventFeed(events), meterScope: system);
+            try
+            {
+                frontEnd = ProxyFrontEnd.Create(
+                    settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
+                    new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
+                    new ClusterAdmin(cluster),
+                    registry, new ActorAdminEventFeed(events), meterScope: system);
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is IOException or UnauthorizedAccessException)
+            {
+                throw new NodeStartException(ex.Message, ex);
+            }
             // node-start is stored before the listeners bind, so the log never shows traffic before the node started.
             try
             {

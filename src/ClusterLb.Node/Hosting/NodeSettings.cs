@@ -14,6 +14,9 @@ public sealed record NodeSettings(string Name, ProxySettings Proxy, BalancingSet
     /// <summary>The node's local state (<c>clusterlb.node.data-dir</c>): the SQLite journal and durable registry; relative SQLite paths resolve against it.</summary>
     public string DataDirectory { get; init; } = ".data";
 
+    /// <summary>Console log format of the application logs (<c>clusterlb.logging.format</c>): <c>text</c> or <c>json</c>.</summary>
+    public string LogFormat { get; init; } = "text";
+
     /// <summary>The configuration file the node was started from, recorded in the audit log; null when built in code.</summary>
     public string? ConfigFile { get; init; }
 }

@@ -7,7 +7,7 @@ namespace ClusterLb.Proxy.Observability;
 /// Where the request path reports each finished request: the request metrics, and the access log when it is on.
 /// One call per request, after the response is complete, so the request path needs to know nothing else.
 /// </summary>
-public sealed class RequestRecorder(ProxyMetrics metrics)
+public sealed class RequestRecorder(ProxyMetrics metrics, AccessLog? accessLog = null)
 {
     /// <summary>Records one finished request.</summary>
     public void Record(HttpContext context, in RequestRecord request)
@@ -18,6 +18,28 @@ public sealed class RequestRecorder(ProxyMetrics metrics)
         {
             metrics.UpstreamCompleted(host, request.UpstreamDuration);
         }
-        metrics.RequestAnswered(request.Service, request.Host, response.StatusCode, ResponseBodyCounter.BytesSent(context), total);
+        var bytesSent = ResponseBodyCounter.BytesSent(context);
+        metrics.RequestAnswered(request.Service, request.Host, response.StatusCode, bytesSent, total);
+        if (accessLog is not null && accessLog.Samples())
+        {
+            var http = context.Request;
+            var upstream = request.Host;
+            accessLog.Enqueue(new AccessLogEntry(
+                DateTime.UtcNow,
+                ClientAddress.Of(context),
+                http.Method,
+                http.Host.Value ?? string.Empty,
+                http.Path.Value ?? string.Empty,
+                response.StatusCode,
+                bytesSent,
+                request.Service ?? string.Empty,
+                upstream?.PoolId ?? string.Empty,
+                upstream?.Id ?? string.Empty,
+                upstream?.DestinationPrefix ?? string.Empty,
+                request.UpstreamDuration,
+                total,
+                request.Retries,
+                Activity.Current?.TraceId ?? default));
+        }
     }
 }

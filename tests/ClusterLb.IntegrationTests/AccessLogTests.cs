@@ -1,0 +1,220 @@
+using System.Net;
+using System.Text.Json;
+using ClusterLb.Balancing.Settings;
+using ClusterLb.Hocon;
+using ClusterLb.IntegrationTests.Infrastructure;
+using ClusterLb.Node.Configuration;
+using ClusterLb.Proxy;
+using ClusterLb.Proxy.Observability;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace ClusterLb.IntegrationTests;
+
+/// <summary>The access log: one line per proxied request, written off the request thread, rotated and sampled.</summary>
+public sealed class AccessLogTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Real_requests_through_a_node_become_json_lines_with_every_field()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
+        backends[1].FailEverything = true;
+        var before = DateTime.UtcNow;
+        await using var harness = await StartAsync(backends, AccessLogSettings.Default with { Enabled = true, Path = path });
+
+        var first = await harness.Client.GetAsync("/hello/world?token=secret");
+        var second = await harness.Client.GetAsync("/hello/world?token=secret");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+
+        var lines = await WaitForLinesAsync(path, 2);
+        var ok = lines.Single(l => l.GetProperty("status").GetInt32() == 200);
+        var failed = lines.Single(l => l.GetProperty("status").GetInt32() == 503);
+        var time = DateTime.Parse(ok.GetProperty("time").GetString()!, null, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.InRange(time, before.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
+        Assert.Equal("127.0.0.1", ok.GetProperty("client").GetString());
+        Assert.Equal("GET", ok.GetProperty("method").GetString());
+        Assert.Equal($"127.0.0.1:{harness.Node.ProxyUrl.Port}", ok.GetProperty("host").GetString());
+        Assert.Equal("/hello/world", ok.GetProperty("path").GetString()); // the query string stays out
+        Assert.Equal("b1".Length, ok.GetProperty("bytes_sent").GetInt64());
+        Assert.Equal("web", ok.GetProperty("service").GetString());
+        Assert.Equal("main", ok.GetProperty("pool").GetString());
+        Assert.Equal("b1", ok.GetProperty("upstream_host").GetString());
+        Assert.Equal(backends[0].Url.GetLeftPart(UriPartial.Authority), ok.GetProperty("upstream_address").GetString());
+        var upstream = ok.GetProperty("upstream_seconds").GetDouble();
+        Assert.True(upstream > 0, "upstream latency is measured");
+        Assert.True(ok.GetProperty("total_seconds").GetDouble() >= upstream, "total latency includes the upstream exchange");
+        Assert.Equal(0, ok.GetProperty("retries").GetInt32());
+        Assert.Matches("^([0-9a-f]{32})?$", ok.GetProperty("trace_id").GetString());
+        Assert.Equal("b2", failed.GetProperty("upstream_host").GetString());
+        Assert.Equal(backends[1].Url.GetLeftPart(UriPartial.Authority), failed.GetProperty("upstream_address").GetString());
+    }
+
+    [Fact]
+    public async Task A_503_without_a_healthy_host_is_logged_without_an_upstream()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        await using var harness = await StartAsync(backends, AccessLogSettings.Default with { Enabled = true, Path = path });
+        backends[0].HealthStatus = 500;
+        await harness.WaitForHealthAsync("b1", Balancing.Health.HostHealth.Down);
+
+        var response = await harness.Client.GetAsync("/x");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+
+        var line = Assert.Single(await WaitForLinesAsync(path, 1));
+        Assert.Equal(503, line.GetProperty("status").GetInt32());
+        Assert.Equal("web", line.GetProperty("service").GetString());
+        Assert.Equal("", line.GetProperty("upstream_host").GetString());
+        Assert.Equal(0, line.GetProperty("upstream_seconds").GetDouble());
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), line.GetProperty("bytes_sent").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_file_rotates_by_size_and_keeps_max_files()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        await using (var harness = await StartAsync(backends, AccessLogSettings.Default with { Enabled = true, Path = path, MaxFileSize = 1024, MaxFiles = 3 }))
+        {
+            // About 350 bytes a line: 30 requests make about ten files' worth; only three may remain.
+            await harness.SendAsync(30);
+        }
+
+        var files = Directory.GetFiles(logs.Path).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal<string[]>(["access.log", "access.log.1", "access.log.2"], files);
+        foreach (var file in files)
+        {
+            var text = await File.ReadAllTextAsync(Path.Combine(logs.Path, file));
+            Assert.InRange(new FileInfo(Path.Combine(logs.Path, file)).Length, 1, 1024);
+            Assert.EndsWith("\n", text);
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var doc = JsonDocument.Parse(line); // rotation never splits a line
+                Assert.Equal("b1", doc.RootElement.GetProperty("upstream_host").GetString());
+            }
+        }
+        // The rotated files are older: the current file's first line is later than the last line of access.log.1.
+        var current = JsonDocument.Parse(File.ReadLines(path).First()).RootElement.GetProperty("time").GetString();
+        var previous = JsonDocument.Parse(File.ReadLines(path + ".1").Last()).RootElement.GetProperty("time").GetString();
+        Assert.True(string.CompareOrdinal(current, previous) >= 0, $"{current} should not be before {previous}");
+    }
+
+    [Fact]
+    public async Task Sample_rate_zero_writes_nothing_while_the_requests_are_still_counted()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        string metrics;
+        await using (var harness = await StartAsync(backends, AccessLogSettings.Default with { Enabled = true, Path = path, SampleRate = 0 }))
+        {
+            Assert.Equal(20, (await harness.SendAsync(20))["b1"]);
+            metrics = await harness.Admin.GetStringAsync("/metrics");
+        }
+        // Disposing the node drained the writer: whatever was queued is in the file now.
+        Assert.Contains("clusterlb_proxy_requests_total{host=\"b1\",pool=\"main\",service=\"web\",status_class=\"2xx\"} 20", metrics);
+        Assert.True(File.Exists(path));
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public async Task Text_format_writes_one_readable_line_per_request()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        await using (var harness = await StartAsync(backends, AccessLogSettings.Default with { Enabled = true, Path = path, Format = AccessLogFormat.Text }))
+        {
+            await harness.Client.GetAsync("/a b");
+        }
+        var line = Assert.Single(await File.ReadAllLinesAsync(path));
+        output.WriteLine(line);
+        Assert.Matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z 127\\.0\\.0\\.1 \"GET 127\\.0\\.0\\.1:\\d+ /a%20b\" 200 2 web/main/b1 http://127\\.0\\.0\\.1:\\d+ \\d+\\.\\d{6} \\d+\\.\\d{6} 0 (-|[0-9a-f]{32})$", line);
+    }
+
+    [Fact]
+    public async Task A_full_queue_drops_and_counts_lines_instead_of_blocking()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var log = new AccessLog(AccessLogSettings.Default with { Enabled = true, Path = path, QueueSize = 1 }, NullLogger.Instance);
+        const int Lines = 200_000;
+        var entry = new AccessLogEntry(DateTime.UtcNow, "127.0.0.1", "GET", "h", "/", 200, 1, "web", "main", "b1", "http://b1", TimeSpan.Zero, TimeSpan.Zero, 0, default);
+        for (var i = 0; i < Lines; i++)
+        {
+            log.Enqueue(entry);
+        }
+        await log.DisposeAsync();
+
+        Assert.True(log.Dropped > 0, "a queue of one cannot keep up with a tight loop");
+        Assert.Equal(Lines, log.Written + log.Dropped);
+        Assert.Equal(log.Written, File.ReadLines(path).LongCount());
+    }
+
+    [Fact]
+    public void An_unwritable_path_fails_with_the_key_named()
+    {
+        using var logs = TempDirectory.Create();
+        var blocker = Path.Combine(logs.Path, "file");
+        File.WriteAllText(blocker, "");
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            new AccessLog(AccessLogSettings.Default with { Enabled = true, Path = Path.Combine(blocker, "access.log") }, NullLogger.Instance));
+        Assert.Contains("clusterlb.access-log.path", ex.Message);
+    }
+
+    [Fact]
+    public void Bad_access_log_and_logging_values_are_reported_with_their_keys()
+    {
+        var config = ConfigFactory.ParseString(
+            "clusterlb {\n  access-log { format = xml, sample-rate = 1.5, max-files = 0, max-file-size = 10B, queue-size = 0 }\n  logging.format = yaml\n}", "log.conf")
+            .WithFallback(ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")))
+            .Resolve();
+        var ex = Assert.Throws<SettingsException>(() => NodeConfigReader.Read(config));
+        foreach (var key in new[] { "access-log.format", "access-log.sample-rate", "access-log.max-files", "access-log.max-file-size", "access-log.queue-size", "logging.format" })
+        {
+            Assert.Contains(ex.Errors, e => e.StartsWith("log.conf:") && e.Contains("clusterlb." + key));
+        }
+    }
+
+    [Fact]
+    public void The_reference_defaults_keep_the_access_log_off_and_json_and_read_logging_format()
+    {
+        var reference = ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf"));
+        var settings = NodeConfigReader.Read(reference.Resolve());
+        Assert.Equal(AccessLogSettings.Default, settings.Proxy.AccessLog);
+        Assert.Equal("text", settings.LogFormat);
+        var json = NodeConfigReader.Read(ConfigFactory.ParseString("clusterlb.logging.format = json", "j.conf").WithFallback(reference).Resolve());
+        Assert.Equal("json", json.LogFormat);
+    }
+
+    private Task<NodeHarness> StartAsync(IReadOnlyList<TestBackend> backends, AccessLogSettings accessLog) =>
+        NodeHarness.StartAsync(output, backends, ProxySettings.Loopback with { AccessLog = accessLog },
+            new ServiceSettings("web", ServiceMatch.Any, [NodeHarness.Pool("main", 0, backends, passive: PassiveHealthSettings.Default with { Enabled = false })]));
+
+    private static async Task<List<JsonElement>> WaitForLinesAsync(string path, int count)
+    {
+        var lines = new List<JsonElement>();
+        await Poll.UntilAsync(() =>
+        {
+            lines.Clear();
+            if (File.Exists(path))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                while (reader.ReadLine() is { } line)
+                {
+                    lines.Add(JsonDocument.Parse(line).RootElement.Clone());
+                }
+            }
+            return lines.Count >= count;
+        }, $"{count} access log lines in {path}");
+        Assert.Equal(count, lines.Count);
+        return lines;
+    }
+}
