@@ -7,6 +7,7 @@ using ClusterLb.Proxy.Admin.Registry;
 using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Proxy.Hosting;
 using ClusterLb.Proxy.Observability;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,11 +28,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly ProxyMetrics _metrics;
     private readonly MetricsExporter? _exporter;
     private readonly AccessLog? _accessLog;
+    private readonly ProxyTracing? _tracing;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _adminStopping;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ILogger logger, CancellationTokenSource adminStopping)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping)
     {
+        _tracing = tracing;
         _accessLog = accessLog;
         _exporter = exporter;
         _adminStopping = adminStopping;
@@ -75,7 +78,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         var client = UpstreamClientFactory.Create(settings.Upstream);
         var accessLog = settings.AccessLog.Enabled ? new AccessLog(settings.AccessLog, loggerFactory.CreateLogger<AccessLog>()) : null;
         var metrics = new ProxyMetrics(handles.Values.ToList(), meterScope, accessLog);
-        var recorder = new RequestRecorder(metrics, accessLog);
+        var tracing = settings.Tracing.Enabled ? new ProxyTracing(settings.Tracing, node.Name) : null;
+        var recorder = new RequestRecorder(metrics, accessLog, tracing);
         var exporter = settings.Metrics.Enabled ? new MetricsExporter(settings.Metrics, meterScope) : null;
         var matcher = new ServiceMatcher(balancing.Services, handles);
         var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
@@ -102,8 +106,10 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                     transformer,
                     recorder,
                     sp.GetRequiredService<ILogger<ProxyRequestHandler>>());
-                // The body is counted around the handler, for the bytes metric and the access log.
-                return context => ResponseBodyCounter.InvokeAsync(context, handler.InvokeAsync);
+                // The body is counted around the handler, for the bytes metric and the access log; the request's
+                // span (when tracing is on) encloses both.
+                RequestDelegate counted = context => ResponseBodyCounter.InvokeAsync(context, handler.InvokeAsync);
+                return tracing is null ? counted : context => tracing.ProxyAsync(context, counted);
             });
 
         // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
@@ -113,17 +119,20 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             [(settings.Admin, HttpProtocols.Http1)],
             loggerFactory,
             _ => { },
-            sp => new AdminEndpoints(
+            sp => Traced(tracing, new AdminEndpoints(
                 settings.AdminAccess,
                 new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>(), registry),
                 new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
                 new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
                 new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
                 new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>()),
-                exporter).InvokeAsync);
+                exporter).InvokeAsync));
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
     }
+
+    private static RequestDelegate Traced(ProxyTracing? tracing, RequestDelegate admin) =>
+        tracing is null ? admin : context => tracing.AdminAsync(context, admin);
 
     /// <summary>Binds and starts both listeners.</summary>
     public async Task StartAsync(CancellationToken cancellation = default)
@@ -170,6 +179,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         await _admin.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
         _exporter?.Dispose();
+        _tracing?.Dispose();
         if (_accessLog is not null)
         {
             await _accessLog.DisposeAsync().ConfigureAwait(false);

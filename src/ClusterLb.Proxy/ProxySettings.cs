@@ -47,6 +47,9 @@ public sealed record ProxySettings(
     /// <summary>The access log (<c>clusterlb.access-log</c>).</summary>
     public ClusterLb.Proxy.Observability.AccessLogSettings AccessLog { get; init; } = ClusterLb.Proxy.Observability.AccessLogSettings.Default;
 
+    /// <summary>OpenTelemetry tracing over OTLP (<c>clusterlb.tracing</c>).</summary>
+    public ClusterLb.Proxy.Observability.TracingSettings Tracing { get; init; } = ClusterLb.Proxy.Observability.TracingSettings.Default;
+
     /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
     public static ProxySettings Loopback { get; } = new(
         new ListenerSettings("127.0.0.1", 0),

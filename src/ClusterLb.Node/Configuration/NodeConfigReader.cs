@@ -97,7 +97,37 @@ public static class NodeConfigReader
             AdminAccess = access,
             Metrics = metrics,
             AccessLog = ReadAccessLog(config, errors),
+            Tracing = ReadTracing(config, errors),
         };
+    }
+
+    private static TracingSettings ReadTracing(Config config, List<string> errors)
+    {
+        const string At = "clusterlb.tracing";
+        var d = TracingSettings.Default;
+        var endpointText = config.GetString($"{At}.endpoint", d.Endpoint.ToString());
+        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            errors.Add(Located(config, $"{At}.endpoint", $"must be an http:// or https:// URL (was '{endpointText}')"));
+            endpoint = d.Endpoint;
+        }
+        var protocolText = config.GetString($"{At}.protocol", "grpc");
+        TracingProtocol? protocol = protocolText.ToLowerInvariant() switch
+        {
+            "grpc" => TracingProtocol.Grpc,
+            "http/protobuf" => TracingProtocol.HttpProtobuf,
+            _ => null,
+        };
+        if (protocol is null)
+        {
+            errors.Add(Located(config, $"{At}.protocol", $"must be grpc or http/protobuf (was '{protocolText}')"));
+        }
+        var ratio = config.GetDouble($"{At}.sample-ratio", d.SampleRatio);
+        if (ratio is < 0 or > 1 || double.IsNaN(ratio))
+        {
+            errors.Add(Located(config, $"{At}.sample-ratio", $"must be between 0 and 1 (was {ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
+        }
+        return new TracingSettings(config.GetBool($"{At}.enabled", d.Enabled), endpoint, protocol ?? d.Protocol, ratio);
     }
 
     private static AccessLogSettings ReadAccessLog(Config config, List<string> errors)

@@ -7,7 +7,7 @@ namespace ClusterLb.Proxy.Observability;
 /// Where the request path reports each finished request: the request metrics, and the access log when it is on.
 /// One call per request, after the response is complete, so the request path needs to know nothing else.
 /// </summary>
-public sealed class RequestRecorder(ProxyMetrics metrics, AccessLog? accessLog = null)
+public sealed class RequestRecorder(ProxyMetrics metrics, AccessLog? accessLog = null, ProxyTracing? tracing = null)
 {
     /// <summary>Records one finished request.</summary>
     public void Record(HttpContext context, in RequestRecord request)
@@ -18,6 +18,7 @@ public sealed class RequestRecorder(ProxyMetrics metrics, AccessLog? accessLog =
         {
             metrics.UpstreamCompleted(host, request.UpstreamDuration);
         }
+        tracing?.Annotate(request.Service, request.Host, request.Retries);
         var bytesSent = ResponseBodyCounter.BytesSent(context);
         metrics.RequestAnswered(request.Service, request.Host, response.StatusCode, bytesSent, total);
         if (accessLog is not null && accessLog.Samples())
