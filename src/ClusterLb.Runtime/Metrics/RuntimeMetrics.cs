@@ -25,9 +25,13 @@ public sealed class RuntimeMetrics : IExtension, IDisposable
         _meter = new Meter(new MeterOptions("ClusterLb") { Scope = system });
         _checks = _meter.CreateCounter<long>("clusterlb.health.checks", "{check}", "Active health checks run, by service, pool, host and result (healthy, unhealthy).");
         _checkDuration = _meter.CreateHistogram<double>("clusterlb.health.check.duration", "s", "How long active health checks took, by service, pool and host.");
-        var cluster = AkkaCluster.Get(system);
-        _meter.CreateObservableGauge("clusterlb.cluster.members", () => ObserveMembers(cluster), "{member}", "Cluster members this node sees, by Akka member status.");
-        _meter.CreateObservableGauge("clusterlb.cluster.unreachable", () => cluster.State.Unreachable.Count, "{member}", "Members this node's failure detector marks unreachable.");
+        // Actor systems without the cluster provider (the actor tests) have no membership to report.
+        if (((ExtendedActorSystem)system).Provider is ClusterActorRefProvider)
+        {
+            var cluster = AkkaCluster.Get(system);
+            _meter.CreateObservableGauge("clusterlb.cluster.members", () => ObserveMembers(cluster), "{member}", "Cluster members this node sees, by Akka member status.");
+            _meter.CreateObservableGauge("clusterlb.cluster.unreachable", () => cluster.State.Unreachable.Count, "{member}", "Members this node's failure detector marks unreachable.");
+        }
         _meter.CreateObservableGauge("clusterlb.registry.version", () => Volatile.Read(ref _registryVersion), "{change}", "Registry changes this node has applied (compare across nodes to see lag).");
         system.RegisterOnTermination(Dispose);
     }
