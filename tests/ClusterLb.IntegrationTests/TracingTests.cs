@@ -1,5 +1,4 @@
 using ClusterLb.Balancing.Settings;
-using ClusterLb.Hocon;
 using ClusterLb.IntegrationTests.Infrastructure;
 using ClusterLb.Node.Configuration;
 using ClusterLb.Proxy;
@@ -98,9 +97,7 @@ public sealed class TracingTests(ITestOutputHelper output)
     [Fact]
     public void Bad_tracing_values_are_reported_with_their_keys()
     {
-        var config = ConfigFactory.ParseString("clusterlb.tracing {\n  endpoint = \"collector:4317\"\n  protocol = thrift\n  sample-ratio = -1\n}", "trace.conf")
-            .WithFallback(ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")))
-            .Resolve();
+        var config = ReferenceConfig.With("clusterlb.tracing {\n  endpoint = \"collector:4317\"\n  protocol = thrift\n  sample-ratio = -1\n}", "trace.conf");
         var ex = Assert.Throws<SettingsException>(() => NodeConfigReader.Read(config));
         Assert.Contains(ex.Errors, e => e.StartsWith("trace.conf:2:") && e.Contains("clusterlb.tracing.endpoint"));
         Assert.Contains(ex.Errors, e => e.StartsWith("trace.conf:3:") && e.Contains("clusterlb.tracing.protocol"));
@@ -110,7 +107,7 @@ public sealed class TracingTests(ITestOutputHelper output)
     [Fact]
     public void Tracing_is_off_by_default_and_http_endpoints_get_the_traces_path()
     {
-        var settings = NodeConfigReader.Read(ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")).Resolve());
+        var settings = NodeConfigReader.Read(ReferenceConfig.Defaults());
         Assert.Equal(TracingSettings.Default, settings.Proxy.Tracing);
         Assert.False(settings.Proxy.Tracing.Enabled);
         Assert.Equal(new Uri("http://c:4318/v1/traces"), ProxyTracing.ExportUri(new TracingSettings(true, new Uri("http://c:4318"), TracingProtocol.HttpProtobuf, 1)));
