@@ -126,6 +126,24 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_scraper_asking_for_OpenMetrics_gets_OpenMetrics()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        await using var harness = await NodeHarness.StartAsync(output, backends, NodeHarness.Pool("main", 0, backends));
+        await harness.SendAsync(2);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Accept.ParseAdd("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+        var response = await harness.Admin.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/openmetrics-text", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("# EOF\n", body);
+        Assert.Contains("# TYPE clusterlb_proxy_requests counter", body); // OpenMetrics names the counter family without _total
+    }
+
+    [Fact]
     public void Require_token_without_a_token_is_refused_with_its_location()
     {
         var config = ReferenceConfig.With("clusterlb {\n  admin.metrics.require-token = on\n}", "metrics.conf");
