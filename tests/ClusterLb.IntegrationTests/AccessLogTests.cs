@@ -105,6 +105,22 @@ public sealed class AccessLogTests(ITestOutputHelper output)
         Assert.True(string.CompareOrdinal(current, previous) >= 0, $"{current} should not be before {previous}");
     }
 
+    [Fact]
+    public void With_max_files_one_rotation_starts_the_file_afresh()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var line = System.Text.Encoding.UTF8.GetBytes(new string('x', 599) + "\n");
+        using (var file = new RotatingFile(path, maxSize: 1024, maxFiles: 1))
+        {
+            file.Write(line);
+            file.Write(line); // 1200 bytes would pass the limit: the file is started afresh
+            file.Write(System.Text.Encoding.UTF8.GetBytes("last\n")); // 605 bytes fit
+        }
+        Assert.Equal(["access.log"], Directory.GetFiles(logs.Path).Select(f => Path.GetFileName(f)));
+        Assert.Equal(new string('x', 599) + "\nlast\n", File.ReadAllText(path));
+    }
+
     [PromtoolFact]
     public async Task Sample_rate_zero_writes_nothing_while_the_requests_are_still_counted()
     {
