@@ -26,9 +26,11 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly ProxyMetrics _metrics;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _adminStopping;
+    private readonly HealthEndpoint _health;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger, CancellationTokenSource adminStopping)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health)
     {
+        _health = health;
         _adminStopping = adminStopping;
         _settings = settings;
         _proxy = proxy;
@@ -51,6 +53,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     /// Builds the listeners; nothing is bound until <see cref="StartAsync"/>. Without <paramref name="registry"/>
     /// the <c>/api/pools</c> endpoints answer 404; without <paramref name="events"/> so does <c>/events</c>. When
     /// <paramref name="audit"/> is also an <see cref="IAuditSink"/>, registry changes are recorded through it.
+    /// Without <paramref name="health"/> the probes check only the routers and the proxy listener.
     /// </summary>
     public static ProxyFrontEnd Create(
         ProxySettings settings,
@@ -62,7 +65,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         IAuditSource? audit = null,
         IClusterAdmin? cluster = null,
         IRegistryAdmin? registry = null,
-        IAdminEventFeed? events = null)
+        IAdminEventFeed? events = null,
+        INodeHealth? health = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
         var metrics = new ProxyMetrics(handles.Values.ToList());
@@ -92,6 +96,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
 
         // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
         var adminStopping = new CancellationTokenSource();
+        var probes = new HealthEndpoint(handles.Values.ToList(), health);
         var admin = KestrelListener.Create(
             "clusterlb-admin",
             [(settings.Admin, HttpProtocols.Http1)],
@@ -103,9 +108,10 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
                 new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
                 new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
-                new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>())).InvokeAsync);
+                new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>()),
+                probes).InvokeAsync);
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes);
     }
 
     /// <summary>Binds and starts both listeners.</summary>
@@ -113,6 +119,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     {
         await _admin.StartAsync(cancellation).ConfigureAwait(false);
         await _proxy.StartAsync(cancellation).ConfigureAwait(false);
+        _health.ProxyOpen = true;
         LogListening(HttpUrl, Http2Url?.ToString() ?? "off", AdminUrl);
     }
 
@@ -124,6 +131,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     {
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         drain.CancelAfter(_settings.DrainTimeout);
+        _health.ProxyOpen = false;
         LogDraining(_settings.DrainTimeout);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _proxy.StopAsync(drain.Token).ConfigureAwait(false);

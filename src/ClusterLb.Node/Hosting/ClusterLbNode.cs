@@ -124,7 +124,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
                 new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
                 new ClusterAdmin(cluster),
-                registry, new ActorAdminEventFeed(events));
+                registry, new ActorAdminEventFeed(events), new ActorNodeHealth(system, cluster));
             // node-start is stored before the listeners bind, so the log never shows traffic before the node started.
             try
             {
