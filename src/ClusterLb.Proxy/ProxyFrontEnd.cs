@@ -92,7 +92,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 requestConfig,
                 transformer,
                 metrics,
-                sp.GetRequiredService<ILogger<ProxyRequestHandler>>()).InvokeAsync);
+                sp.GetRequiredService<ILogger<ProxyRequestHandler>>()).InvokeAsync,
+            settings.Limits);
 
         // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
         var adminStopping = new CancellationTokenSource();

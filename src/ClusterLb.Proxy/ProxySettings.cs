@@ -41,6 +41,9 @@ public sealed record ProxySettings(
     /// <summary>The admin token and whether <c>/status</c> needs it (<c>clusterlb.admin.token</c>, <c>protect-status</c>).</summary>
     public ClusterLb.Proxy.Admin.AdminAccessSettings AdminAccess { get; init; } = ClusterLb.Proxy.Admin.AdminAccessSettings.Disabled;
 
+    /// <summary>Limits against abusive clients on the proxy listener(s) (<c>clusterlb.proxy.limits</c>).</summary>
+    public ProxyLimits Limits { get; init; } = ProxyLimits.Default;
+
     /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
     public static ProxySettings Loopback { get; } = new(
         new ListenerSettings("127.0.0.1", 0),

@@ -76,7 +76,54 @@ public static class NodeConfigReader
         {
             errors.Add(Located(config, "clusterlb.admin.protect-status", "is on but clusterlb.admin.token is empty, so /status could never be read; set a token"));
         }
-        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream) { AdminAccess = access };
+        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream)
+        {
+            AdminAccess = access,
+            Limits = ReadLimits(config, errors),
+        };
+    }
+
+    private static ProxyLimits ReadLimits(Config config, List<string> errors)
+    {
+        const string At = "clusterlb.proxy.limits";
+        var d = ProxyLimits.Default;
+        var limits = new ProxyLimits(
+            config.GetBytes($"{At}.max-request-headers-size", d.MaxRequestHeadersSize),
+            config.GetBytes($"{At}.max-request-body-size", d.MaxRequestBodySize),
+            config.GetDuration($"{At}.request-headers-timeout", d.RequestHeadersTimeout),
+            config.GetBytes($"{At}.min-request-body-rate", (long)d.MinRequestBodyRate),
+            config.GetDuration($"{At}.min-request-body-rate-grace", d.MinRequestBodyRateGrace),
+            config.GetDuration($"{At}.keep-alive-timeout", d.KeepAliveTimeout),
+            config.GetLong($"{At}.max-concurrent-connections", d.MaxConcurrentConnections));
+        if (limits.MaxRequestHeadersSize is < 1024 or > int.MaxValue)
+        {
+            errors.Add(Located(config, $"{At}.max-request-headers-size", $"must be between 1k and 2g bytes (was {limits.MaxRequestHeadersSize})"));
+        }
+        if (limits.MaxRequestBodySize < 0)
+        {
+            errors.Add(Located(config, $"{At}.max-request-body-size", "must not be negative (0 = unbounded)"));
+        }
+        if (limits.RequestHeadersTimeout <= TimeSpan.Zero)
+        {
+            errors.Add(Located(config, $"{At}.request-headers-timeout", "must be positive"));
+        }
+        if (limits.MinRequestBodyRate < 0)
+        {
+            errors.Add(Located(config, $"{At}.min-request-body-rate", "must not be negative (0 = no minimum)"));
+        }
+        if (limits.MinRequestBodyRate > 0 && limits.MinRequestBodyRateGrace < TimeSpan.FromSeconds(1))
+        {
+            errors.Add(Located(config, $"{At}.min-request-body-rate-grace", "must be at least 1s (Kestrel checks rates once a second)"));
+        }
+        if (limits.KeepAliveTimeout <= TimeSpan.Zero)
+        {
+            errors.Add(Located(config, $"{At}.keep-alive-timeout", "must be positive"));
+        }
+        if (limits.MaxConcurrentConnections < 0)
+        {
+            errors.Add(Located(config, $"{At}.max-concurrent-connections", "must not be negative (0 = unbounded)"));
+        }
+        return limits;
     }
 
     private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)

@@ -24,6 +24,11 @@ public sealed partial class ProxyRequestHandler(
     /// <summary>Handles one request.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
+        if (DeclaredBodySize.IsTooLarge(context))
+        {
+            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, "the request body is larger than clusterlb.proxy.limits.max-request-body-size").ConfigureAwait(false);
+            return;
+        }
         var route = matcher.Match(context.Request);
         if (route is null)
         {
