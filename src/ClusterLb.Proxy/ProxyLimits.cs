@@ -28,4 +28,7 @@ public sealed record ProxyLimits(
         TimeSpan.FromSeconds(5),
         TimeSpan.FromSeconds(130),
         0);
+
+    /// <summary>The per-client-IP request rate limit (<c>rate-limit</c>), off by default.</summary>
+    public ClientRateLimit RateLimit { get; init; } = ClientRateLimit.Off;
 }

@@ -74,7 +74,35 @@ public sealed class ProxyLimitsTests(ITestOutputHelper output)
         backends[0].ReleaseSlow();
     }
 
+    [Fact]
+    public async Task A_client_over_its_rate_gets_429_once_its_burst_is_spent()
+    {
+        await using var harness = await StartAsync(ProxyLimits.Default with { RateLimit = new ClientRateLimit(true, 1, 3) });
+        var codes = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await harness.Client.GetAsync("/");
+            codes.Add((int)response.StatusCode);
+        }
+        output.WriteLine(string.Join(" ", codes));
+        Assert.Equal([200, 200, 200], codes[..3]);
+        Assert.Contains(429, codes);
+    }
+
+    [Fact]
+    public async Task Without_the_rate_limit_the_same_burst_is_all_forwarded()
+    {
+        await using var harness = await StartAsync(ProxyLimits.Default);
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await harness.Client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
     [Theory]
+    [InlineData("rate-limit.requests-per-second = 0", "clusterlb.proxy.limits.rate-limit.requests-per-second")]
+    [InlineData("rate-limit.burst = 0", "clusterlb.proxy.limits.rate-limit.burst")]
     [InlineData("max-request-headers-size = 10", "clusterlb.proxy.limits.max-request-headers-size")]
     [InlineData("max-request-body-size = -1", "clusterlb.proxy.limits.max-request-body-size")]
     [InlineData("request-headers-timeout = 0s", "clusterlb.proxy.limits.request-headers-timeout")]

@@ -94,7 +94,21 @@ public static class NodeConfigReader
             config.GetBytes($"{At}.min-request-body-rate", (long)d.MinRequestBodyRate),
             config.GetDuration($"{At}.min-request-body-rate-grace", d.MinRequestBodyRateGrace),
             config.GetDuration($"{At}.keep-alive-timeout", d.KeepAliveTimeout),
-            config.GetLong($"{At}.max-concurrent-connections", d.MaxConcurrentConnections));
+            config.GetLong($"{At}.max-concurrent-connections", d.MaxConcurrentConnections))
+        {
+            RateLimit = new ClientRateLimit(
+                config.GetBool($"{At}.rate-limit.enabled", d.RateLimit.Enabled),
+                config.GetInt($"{At}.rate-limit.requests-per-second", d.RateLimit.RequestsPerSecond),
+                config.GetInt($"{At}.rate-limit.burst", d.RateLimit.Burst)),
+        };
+        if (limits.RateLimit.RequestsPerSecond < 1)
+        {
+            errors.Add(Located(config, $"{At}.rate-limit.requests-per-second", $"must be at least 1 (was {limits.RateLimit.RequestsPerSecond})"));
+        }
+        if (limits.RateLimit.Burst < 1)
+        {
+            errors.Add(Located(config, $"{At}.rate-limit.burst", $"must be at least 1 (was {limits.RateLimit.Burst})"));
+        }
         if (limits.MaxRequestHeadersSize is < 1024 or > int.MaxValue)
         {
             errors.Add(Located(config, $"{At}.max-request-headers-size", $"must be between 1k and 2g bytes (was {limits.MaxRequestHeadersSize})"));

@@ -41,6 +41,10 @@ public sealed class KestrelListener : IAsyncDisposable
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
         configureServices(builder.Services);
+        if (limits?.RateLimit is { Enabled: true } rate)
+        {
+            builder.Services.AddRateLimiter(o => ClientRateLimiter.Configure(o, rate));
+        }
 
         var captured = new List<(ListenOptions, HttpProtocols)>();
         var list = endpoints.ToList();
@@ -63,6 +67,10 @@ public sealed class KestrelListener : IAsyncDisposable
         });
 
         var app = builder.Build();
+        if (limits?.RateLimit is { Enabled: true })
+        {
+            app.UseRateLimiter();
+        }
         app.Run(handler(app.Services));
         var result = new KestrelListener(app);
         result._endpoints.AddRange(captured);
