@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using ClusterLb.Hocon;
 using ClusterLb.IntegrationTests.Infrastructure;
-using ClusterLb.Node.Configuration;
-using ClusterLb.Node.Hosting;
 using Xunit.Abstractions;
 
 namespace ClusterLb.IntegrationTests;
@@ -60,36 +57,19 @@ public sealed class HealthProbeTests(ITestOutputHelper output)
     public async Task A_node_whose_seeds_do_not_answer_is_live_but_not_ready_and_says_it_has_not_joined()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        using var dataDirectory = TempDirectory.Create();
-        var file = Path.Combine(Path.GetTempPath(), $"clusterlb-{Guid.NewGuid():N}.conf");
-        try
-        {
-            // The only seed is a port nobody listens on, so this node never becomes a member.
-            await File.WriteAllTextAsync(file, $$"""
-                clusterlb {
-                  node.name = "lonely"
-                  node.data-dir = "{{dataDirectory.Path}}"
-                  proxy.http { bind = "127.0.0.1", port = 0 }
-                  admin.port = 0
-                  services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{backend.Url}}" } ] } ]
-                  cluster { hostname = "127.0.0.1", port = 0, tls.enabled = off, seed-nodes = ["akka.tcp://clusterlb@127.0.0.1:{{PortAllocator.Next()}}"] }
-                }
-                """);
-            var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
-            using var loggerFactory = TestOutputLoggerProvider.Factory(output);
-            await using var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
-            using var admin = new HttpClient { BaseAddress = node.AdminUrl, Timeout = TimeSpan.FromSeconds(10) };
+        await using var nodes = new ConfiguredNodes(output);
+        // The only seed is a port nobody listens on, so this node never becomes a member.
+        var node = await nodes.StartAsync("lonely", $$"""
+            services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{backend.Url}}" } ] } ]
+            cluster { tls.enabled = off, seed-nodes = ["akka.tcp://clusterlb@127.0.0.1:{{PortAllocator.Next()}}"] }
+            """);
+        using var admin = new HttpClient { BaseAddress = node.AdminUrl, Timeout = TimeSpan.FromSeconds(10) };
 
-            var ready = await ProbeAsync(admin, "/health/ready");
-            Assert.Equal((HttpStatusCode.ServiceUnavailable, "not-ready"), (ready.Code, ready.Status));
-            Assert.Contains("not an Up cluster member", ready.Reason, StringComparison.Ordinal);
-            var live = await ProbeAsync(admin, "/health/live");
-            Assert.Equal((HttpStatusCode.OK, "live"), (live.Code, live.Status));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var ready = await ProbeAsync(admin, "/health/ready");
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "not-ready"), (ready.Code, ready.Status));
+        Assert.Contains("not an Up cluster member", ready.Reason, StringComparison.Ordinal);
+        var live = await ProbeAsync(admin, "/health/live");
+        Assert.Equal((HttpStatusCode.OK, "live"), (live.Code, live.Status));
     }
 
     private static async Task<(HttpStatusCode Code, string Status, string Reason)> ProbeAsync(HttpClient admin, string path)
