@@ -31,9 +31,11 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly ProxyTracing? _tracing;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _adminStopping;
+    private readonly HealthEndpoint _health;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health)
     {
+        _health = health;
         _tracing = tracing;
         _accessLog = accessLog;
         _exporter = exporter;
@@ -61,6 +63,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     /// <paramref name="audit"/> is also an <see cref="IAuditSink"/>, registry changes are recorded through it.
     /// <paramref name="meterScope"/> marks this node's meters (the node passes its actor system, whose Runtime
     /// meters carry the same scope), so <c>/metrics</c> shows this node's counts only.
+    /// Without <paramref name="health"/> the probes check only the routers and the proxy listener.
     /// </summary>
     public static ProxyFrontEnd Create(
         ProxySettings settings,
@@ -73,6 +76,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         IClusterAdmin? cluster = null,
         IRegistryAdmin? registry = null,
         IAdminEventFeed? events = null,
+        INodeHealth? health = null,
         object? meterScope = null)
     {
         var client = UpstreamClientFactory.Create(settings.Upstream);
@@ -110,10 +114,12 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 // span (when tracing is on) encloses both.
                 RequestDelegate counted = context => ResponseBodyCounter.InvokeAsync(context, handler.InvokeAsync);
                 return tracing is null ? counted : context => tracing.ProxyAsync(context, counted);
-            });
+            },
+            settings.Limits);
 
         // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
         var adminStopping = new CancellationTokenSource();
+        var probes = new HealthEndpoint(handles.Values.ToList(), health);
         var admin = KestrelListener.Create(
             "clusterlb-admin",
             [(settings.Admin, HttpProtocols.Http1)],
@@ -126,9 +132,10 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
                 new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
                 new EventsEndpoint(events, EventsEndpointOptions.Default, adminStopping.Token, sp.GetRequiredService<ILogger<EventsEndpoint>>()),
-                exporter).InvokeAsync));
+                exporter,
+                probes).InvokeAsync));
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping);
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes);
     }
 
     private static RequestDelegate Traced(ProxyTracing? tracing, RequestDelegate admin) =>
@@ -139,6 +146,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     {
         await _admin.StartAsync(cancellation).ConfigureAwait(false);
         await _proxy.StartAsync(cancellation).ConfigureAwait(false);
+        _health.ProxyOpen = true;
         LogListening(HttpUrl, Http2Url?.ToString() ?? "off", AdminUrl);
     }
 
@@ -150,6 +158,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     {
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         drain.CancelAfter(_settings.DrainTimeout);
+        _health.ProxyOpen = false;
         LogDraining(_settings.DrainTimeout);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _proxy.StopAsync(drain.Token).ConfigureAwait(false);

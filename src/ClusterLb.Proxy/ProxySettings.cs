@@ -50,6 +50,9 @@ public sealed record ProxySettings(
     /// <summary>OpenTelemetry tracing over OTLP (<c>clusterlb.tracing</c>).</summary>
     public ClusterLb.Proxy.Observability.TracingSettings Tracing { get; init; } = ClusterLb.Proxy.Observability.TracingSettings.Default;
 
+    /// <summary>Limits against abusive clients on the proxy listener(s) (<c>clusterlb.proxy.limits</c>).</summary>
+    public ProxyLimits Limits { get; init; } = ProxyLimits.Default;
+
     /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
     public static ProxySettings Loopback { get; } = new(
         new ListenerSettings("127.0.0.1", 0),

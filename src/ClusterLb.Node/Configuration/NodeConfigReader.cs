@@ -98,6 +98,7 @@ public static class NodeConfigReader
             Metrics = metrics,
             AccessLog = ReadAccessLog(config, errors),
             Tracing = ReadTracing(config, errors),
+            Limits = ReadLimits(config, errors),
         };
     }
 
@@ -170,6 +171,64 @@ public static class NodeConfigReader
             errors.Add(Located(config, $"{At}.queue-size", $"must be at least 1 (was {settings.QueueSize})"));
         }
         return settings;
+
+    }
+
+    private static ProxyLimits ReadLimits(Config config, List<string> errors)
+    {
+        const string At = "clusterlb.proxy.limits";
+        var d = ProxyLimits.Default;
+        var limits = new ProxyLimits(
+            config.GetBytes($"{At}.max-request-headers-size", d.MaxRequestHeadersSize),
+            config.GetBytes($"{At}.max-request-body-size", d.MaxRequestBodySize),
+            config.GetDuration($"{At}.request-headers-timeout", d.RequestHeadersTimeout),
+            config.GetBytes($"{At}.min-request-body-rate", (long)d.MinRequestBodyRate),
+            config.GetDuration($"{At}.min-request-body-rate-grace", d.MinRequestBodyRateGrace),
+            config.GetDuration($"{At}.keep-alive-timeout", d.KeepAliveTimeout),
+            config.GetLong($"{At}.max-concurrent-connections", d.MaxConcurrentConnections))
+        {
+            RateLimit = new ClientRateLimit(
+                config.GetBool($"{At}.rate-limit.enabled", d.RateLimit.Enabled),
+                config.GetInt($"{At}.rate-limit.requests-per-second", d.RateLimit.RequestsPerSecond),
+                config.GetInt($"{At}.rate-limit.burst", d.RateLimit.Burst)),
+        };
+        if (limits.RateLimit.RequestsPerSecond < 1)
+        {
+            errors.Add(Located(config, $"{At}.rate-limit.requests-per-second", $"must be at least 1 (was {limits.RateLimit.RequestsPerSecond})"));
+        }
+        if (limits.RateLimit.Burst < 1)
+        {
+            errors.Add(Located(config, $"{At}.rate-limit.burst", $"must be at least 1 (was {limits.RateLimit.Burst})"));
+        }
+        if (limits.MaxRequestHeadersSize is < 1024 or > int.MaxValue)
+        {
+            errors.Add(Located(config, $"{At}.max-request-headers-size", $"must be between 1k and 2g bytes (was {limits.MaxRequestHeadersSize})"));
+        }
+        if (limits.MaxRequestBodySize < 0)
+        {
+            errors.Add(Located(config, $"{At}.max-request-body-size", "must not be negative (0 = unbounded)"));
+        }
+        if (limits.RequestHeadersTimeout <= TimeSpan.Zero)
+        {
+            errors.Add(Located(config, $"{At}.request-headers-timeout", "must be positive"));
+        }
+        if (limits.MinRequestBodyRate < 0)
+        {
+            errors.Add(Located(config, $"{At}.min-request-body-rate", "must not be negative (0 = no minimum)"));
+        }
+        if (limits.MinRequestBodyRate > 0 && limits.MinRequestBodyRateGrace < TimeSpan.FromSeconds(1))
+        {
+            errors.Add(Located(config, $"{At}.min-request-body-rate-grace", "must be at least 1s (Kestrel checks rates once a second)"));
+        }
+        if (limits.KeepAliveTimeout <= TimeSpan.Zero)
+        {
+            errors.Add(Located(config, $"{At}.keep-alive-timeout", "must be positive"));
+        }
+        if (limits.MaxConcurrentConnections < 0)
+        {
+            errors.Add(Located(config, $"{At}.max-concurrent-connections", "must not be negative (0 = unbounded)"));
+        }
+        return limits;
     }
 
     private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)

@@ -130,7 +130,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                     settings.Proxy, settings.Balancing, handles, node, new ActorStatusSource(balancer, TimeSpan.FromSeconds(5)), loggerFactory,
                     new ActorAuditSource(auditLog, TimeSpan.FromSeconds(5), settings.Name),
                     new ClusterAdmin(cluster),
-                    registry, new ActorAdminEventFeed(events), meterScope: system);
+                    registry, new ActorAdminEventFeed(events), new ActorNodeHealth(system, cluster), meterScope: system);
             }
             catch (InvalidOperationException ex) when (ex.InnerException is IOException or UnauthorizedAccessException)
             {

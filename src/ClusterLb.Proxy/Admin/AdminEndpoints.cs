@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ClusterLb.Proxy.Admin;
 
 /// <summary>
-/// Routes the admin listener's requests: <c>GET /status</c> (open unless <c>protect-status</c>), everything under
+/// Routes the admin listener's requests: the probes <c>GET /health/live</c> and <c>GET /health/ready</c> (always
+/// open: orchestrators send no token), <c>GET /status</c> (open unless <c>protect-status</c>), everything under
 /// <c>/api/</c> behind the bearer token, <c>GET /cluster/status</c> and <c>GET /events</c> under the same rule as
 /// <c>/status</c>, the cluster commands (<c>POST /cluster/leave</c>, <c>POST /cluster/down</c>) behind the token,
 /// <c>GET /metrics</c> (Prometheus; open unless <c>clusterlb.admin.metrics.require-token</c>), and a JSON 404/405
@@ -21,11 +22,13 @@ public sealed class AdminEndpoints(
     ClusterEndpoint? cluster = null,
     RegistryEndpoints? registry = null,
     EventsEndpoint? events = null,
-    MetricsExporter? metrics = null)
+    MetricsExporter? metrics = null,
+    HealthEndpoint? health = null)
 {
     private readonly BearerTokenCheck _token = new(access.Token);
     private readonly ClusterEndpoint _cluster = cluster ?? new ClusterEndpoint(null, TimeSpan.FromSeconds(5), NullLogger.Instance);
     private readonly RegistryEndpoints _registry = registry ?? new RegistryEndpoints(null, null, RegistryEndpointsOptions.Default, NullLogger.Instance);
+    private readonly HealthEndpoint _health = health ?? new HealthEndpoint([], null) { ProxyOpen = true };
     private readonly EventsEndpoint _events = events ?? new EventsEndpoint(null, EventsEndpointOptions.Default, CancellationToken.None, NullLogger.Instance);
 
     /// <summary>Serializer options of every admin answer (camelCase, indented for humans with curl).</summary>
@@ -36,6 +39,14 @@ public sealed class AdminEndpoints(
     {
         var request = context.Request;
         var path = request.Path.Value?.TrimEnd('/');
+        if (path is "/health/live" or "/health/ready")
+        {
+            await (!AdminResponses.IsRead(request) ? AdminResponses.MethodNotAllowedAsync(context, path)
+                : path is "/health/live" ? _health.LiveAsync(context)
+                : _health.ReadyAsync(context)).ConfigureAwait(false);
+            return;
+        }
+
         if (path is "/status")
         {
             if (access.ProtectStatus && _token.Refusal(request) is { } statusRefusal)
@@ -144,7 +155,7 @@ public sealed class AdminEndpoints(
             return;
         }
 
-        await NotFoundAsync(context, "try GET /status").ConfigureAwait(false);
+        await NotFoundAsync(context, "try GET /status, GET /health/live or GET /health/ready").ConfigureAwait(false);
     }
 
     private Task MetricsAsync(HttpContext context)

@@ -25,12 +25,18 @@ public sealed partial class ProxyRequestHandler(
     /// <summary>Handles one request.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
-        var received = Stopwatch.GetTimestamp(); // observability: total latency
+        var received = Stopwatch.GetTimestamp();
+        if (DeclaredBodySize.IsTooLarge(context))
+        {
+            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, "the request body is larger than clusterlb.proxy.limits.max-request-body-size").ConfigureAwait(false);
+            recorder.Record(context, new RequestRecord(received, null, null, TimeSpan.Zero));
+            return;
+        }
         var route = matcher.Match(context.Request);
         if (route is null)
         {
             await WritePlainAsync(context, StatusCodes.Status404NotFound, "no service matches this host and path").ConfigureAwait(false);
-            recorder.Record(context, new RequestRecord(received, null, null, TimeSpan.Zero)); // observability
+            recorder.Record(context, new RequestRecord(received, null, null, TimeSpan.Zero));
             return;
         }
 
@@ -38,7 +44,7 @@ public sealed partial class ProxyRequestHandler(
         if (host is null)
         {
             await WritePlainAsync(context, StatusCodes.Status503ServiceUnavailable, route.Snapshot.NoHostReason).ConfigureAwait(false);
-            recorder.Record(context, new RequestRecord(received, route.ServiceName, null, TimeSpan.Zero)); // observability
+            recorder.Record(context, new RequestRecord(received, route.ServiceName, null, TimeSpan.Zero));
             return;
         }
 
@@ -54,7 +60,7 @@ public sealed partial class ProxyRequestHandler(
             var connectFailed = error != ForwarderError.None && IsConnectFailure(context);
             var upstreamStatus = error == ForwarderError.None ? context.Response.StatusCode : 0;
             RouteHandle.Complete(host, new RequestOutcome(upstreamStatus, elapsed, connectFailed));
-            recorder.Record(context, new RequestRecord(received, route.ServiceName, host, elapsed)); // observability
+            recorder.Record(context, new RequestRecord(received, route.ServiceName, host, elapsed));
             if (error != ForwarderError.None)
             {
                 LogForwardError(host.ServiceName, host.PoolId, host.Id, error, context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);

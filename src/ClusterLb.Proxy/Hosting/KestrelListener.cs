@@ -24,19 +24,27 @@ public sealed class KestrelListener : IAsyncDisposable
     /// <summary>The server's services (for the request delegate's dependencies).</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Creates a listener; <paramref name="configureServices"/> adds what the delegate needs.</summary>
+    /// <summary>
+    /// Creates a listener; <paramref name="configureServices"/> adds what the delegate needs, <paramref name="limits"/>
+    /// (if given) bounds what clients may send; without it the request body is unbounded.
+    /// </summary>
     public static KestrelListener Create(
         string name,
         IEnumerable<(ListenerSettings Listener, HttpProtocols Protocols)> endpoints,
         ILoggerFactory loggerFactory,
         Action<IServiceCollection> configureServices,
-        Func<IServiceProvider, RequestDelegate> handler)
+        Func<IServiceProvider, RequestDelegate> handler,
+        ProxyLimits? limits = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = name });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
         configureServices(builder.Services);
+        if (limits?.RateLimit is { Enabled: true } rate)
+        {
+            builder.Services.AddRateLimiter(o => ClientRateLimiter.Configure(o, rate));
+        }
 
         var captured = new List<(ListenOptions, HttpProtocols)>();
         var list = endpoints.ToList();
@@ -44,6 +52,10 @@ public sealed class KestrelListener : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
+            if (limits is not null)
+            {
+                Apply(kestrel.Limits, limits);
+            }
             foreach (var (listener, protocols) in list)
             {
                 kestrel.Listen(ParseBind(listener.Bind), listener.Port, options =>
@@ -55,6 +67,10 @@ public sealed class KestrelListener : IAsyncDisposable
         });
 
         var app = builder.Build();
+        if (limits?.RateLimit is { Enabled: true })
+        {
+            app.UseRateLimiter();
+        }
         app.Run(handler(app.Services));
         var result = new KestrelListener(app);
         result._endpoints.AddRange(captured);
@@ -89,6 +105,17 @@ public sealed class KestrelListener : IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static void Apply(KestrelServerLimits kestrel, ProxyLimits limits)
+    {
+        kestrel.MaxRequestHeadersTotalSize = checked((int)limits.MaxRequestHeadersSize);
+        kestrel.MaxRequestBodySize = limits.MaxRequestBodySize > 0 ? limits.MaxRequestBodySize : null;
+        kestrel.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+        kestrel.MinRequestBodyDataRate = limits.MinRequestBodyRate > 0 ? new MinDataRate(limits.MinRequestBodyRate, limits.MinRequestBodyRateGrace) : null;
+        kestrel.KeepAliveTimeout = limits.KeepAliveTimeout;
+        kestrel.MaxConcurrentConnections = limits.MaxConcurrentConnections > 0 ? limits.MaxConcurrentConnections : null;
+        kestrel.MaxConcurrentUpgradedConnections = kestrel.MaxConcurrentConnections;
+    }
 
     private static IPAddress ParseBind(string bind) =>
         bind is "*" or "" ? IPAddress.Any
