@@ -13,7 +13,7 @@ public class AlgorithmTests
     [Theory]
     [MemberData(nameof(Policies))]
     public void No_candidates_gives_null(IBalancingPolicy policy) =>
-        Assert.Null(policy.Pick(ImmutableArray<UpstreamHost>.Empty));
+        Assert.Null(policy.Pick(ImmutableArray<UpstreamHost>.Empty, default));
 
     [Theory]
     [MemberData(nameof(Policies))]
@@ -22,7 +22,7 @@ public class AlgorithmTests
         var only = Hosts(7);
         for (var i = 0; i < 5; i++)
         {
-            Assert.Same(only[0], policy.Pick(only));
+            Assert.Same(only[0], policy.Pick(only, default));
         }
     }
 
@@ -31,8 +31,8 @@ public class AlgorithmTests
     {
         var hosts = Hosts(1, 1, 1);
         var policy = new RoundRobinPolicy();
-        Assert.Equal(["a", "b", "c", "a", "b"], Enumerable.Range(0, 5).Select(_ => policy.Pick(hosts)!.Id));
-        var counts = Count(() => policy.Pick(hosts), 300);
+        Assert.Equal(["a", "b", "c", "a", "b"], Enumerable.Range(0, 5).Select(_ => policy.Pick(hosts, default)!.Id));
+        var counts = Count(() => policy.Pick(hosts, default), 300);
         Assert.Equal([100, 100, 100], counts.OrderBy(c => c.Key).Select(c => c.Value));
     }
 
@@ -42,7 +42,7 @@ public class AlgorithmTests
         var hosts = Hosts(1, 1, 1, 1);
         var policy = new RoundRobinPolicy();
         var counts = new int[4];
-        Parallel.For(0, 40_000, _ => Interlocked.Increment(ref counts[policy.Pick(hosts)!.Id[0] - 'a']));
+        Parallel.For(0, 40_000, _ => Interlocked.Increment(ref counts[policy.Pick(hosts, default)!.Id[0] - 'a']));
         Assert.All(counts, c => Assert.Equal(10_000, c));
     }
 
@@ -61,7 +61,7 @@ public class AlgorithmTests
         var policy = new SmoothWeightedRoundRobinPolicy();
         for (var cycle = 0; cycle < 3; cycle++)
         {
-            var counts = Count(() => policy.Pick(hosts), 10);
+            var counts = Count(() => policy.Pick(hosts, default), 10);
             Assert.Equal(5, counts["a"]);
             Assert.Equal(3, counts["b"]);
             Assert.Equal(2, counts["c"]);
@@ -79,9 +79,9 @@ public class AlgorithmTests
     {
         var policy = new SmoothWeightedRoundRobinPolicy();
         var all = Hosts(5, 3, 2);
-        Count(() => policy.Pick(all), 7);
+        Count(() => policy.Pick(all, default), 7);
         var withoutA = ImmutableArray.Create(all[1], all[2]);
-        var counts = Count(() => policy.Pick(withoutA), 50);
+        var counts = Count(() => policy.Pick(withoutA, default), 50);
         Assert.Equal(30, counts["b"]);
         Assert.Equal(20, counts["c"]);
         Assert.False(counts.ContainsKey("a"));
@@ -97,7 +97,7 @@ public class AlgorithmTests
         var hosts = Hosts(1, 1, 1);
         var asked = new List<int>();
         var policy = new RandomPolicy(max => { asked.Add(max); return 2; });
-        Assert.Same(hosts[2], policy.Pick(hosts));
+        Assert.Same(hosts[2], policy.Pick(hosts, default));
         Assert.Equal([3], asked);
     }
 

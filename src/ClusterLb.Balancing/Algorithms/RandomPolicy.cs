@@ -11,7 +11,7 @@ public sealed class RandomPolicy(Func<int, int> nextInt) : IBalancingPolicy
     public RandomPolicy() : this(Random.Shared.Next) { }
 
     /// <inheritdoc />
-    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates)
+    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
         if (count == 0)

@@ -9,7 +9,7 @@ public sealed class RoundRobinPolicy : IBalancingPolicy
     private long _next = -1;
 
     /// <inheritdoc />
-    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates)
+    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
         if (count == 0)

@@ -19,7 +19,7 @@ public sealed class SmoothWeightedRoundRobinPolicy : IBalancingPolicy
     private Schedule? _schedule;
 
     /// <inheritdoc />
-    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates)
+    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
         if (count == 0)

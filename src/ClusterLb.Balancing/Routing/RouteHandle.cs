@@ -38,9 +38,12 @@ public sealed class RouteHandle
     /// Chooses a host and counts it in flight; null when no pool has a healthy host (the caller answers 503
     /// with <see cref="RoutingSnapshot.NoHostReason"/>). Every non-null pick must be followed by <see cref="Complete"/>.
     /// </summary>
-    public UpstreamHost? Pick()
+    public UpstreamHost? Pick() => Pick(default);
+
+    /// <summary>Like <see cref="Pick()"/>, for a request described by <paramref name="context"/>.</summary>
+    public UpstreamHost? Pick(in PickContext context)
     {
-        var host = Volatile.Read(ref _snapshot).Pick();
+        var host = Volatile.Read(ref _snapshot).Pick(context);
         host?.Counters.OnPicked();
         return host;
     }

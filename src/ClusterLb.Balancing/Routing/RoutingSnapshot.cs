@@ -46,11 +46,14 @@ public sealed class RoutingSnapshot
     /// <summary>
     /// Picks from the first pool, in priority order, that has a healthy host; null when no pool has one.
     /// </summary>
-    public UpstreamHost? Pick()
+    public UpstreamHost? Pick() => Pick(default);
+
+    /// <summary>Picks for a request described by <paramref name="context"/>.</summary>
+    public UpstreamHost? Pick(in PickContext context)
     {
         foreach (var pool in Pools)
         {
-            var host = pool.Policy.Pick(pool.Healthy);
+            var host = pool.Policy.Pick(pool.Healthy, context);
             if (host is not null)
             {
                 return host;
