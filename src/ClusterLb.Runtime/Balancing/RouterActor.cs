@@ -101,8 +101,8 @@ public sealed class RouterActor : ReceiveActor
         // Configured pools keep their own checks; pools created at runtime take the service's (over the global ones).
         var hosts = spec.Hosts.Select(h => new HostSettings(h.Id, h.Address, h.Weight)).ToImmutableArray();
         return _configured.TryGetValue(spec.Id, out var configured)
-            ? configured with { Method = spec.Method, Priority = spec.Priority, Hosts = hosts }
-            : new PoolSettings(spec.Id, spec.Method, spec.Priority, hosts, _service.RuntimeHealthCheck, _service.RuntimePassive);
+            ? configured with { Method = spec.Method, Priority = spec.Priority, Hosts = hosts, Options = spec.Options }
+            : new PoolSettings(spec.Id, spec.Method, spec.Priority, hosts, _service.RuntimeHealthCheck, _service.RuntimePassive) { Options = spec.Options };
     }
 
     private (IActorRef Checker, HostHealth Health) StartChecker(PoolSettings pool, HostSettings host, bool initial)
