@@ -25,7 +25,12 @@ public sealed record HostStatus(
     int ConsecutiveFailures,
     int InFlight,
     long Picks,
-    double? LatencyEwmaMs);
+    double? LatencyEwmaMs)
+{
+    /// <summary>The share of its weight a slow-starting host gets now, in percent; absent when it is not ramping.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? SlowStartPercent { get; init; }
+}
 
 /// <summary>One pool of a service.</summary>
 /// <param name="Id">Pool id.</param>

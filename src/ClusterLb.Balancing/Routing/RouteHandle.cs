@@ -1,3 +1,5 @@
+using ClusterLb.Balancing.Settings;
+
 namespace ClusterLb.Balancing.Routing;
 
 /// <summary>
@@ -11,14 +13,24 @@ public sealed class RouteHandle
     private RoutingSnapshot _snapshot;
 
     /// <summary>Creates a handle that routes nowhere until the first <see cref="Publish"/>.</summary>
-    public RouteHandle(string serviceName)
+    /// <param name="serviceName">The service.</param>
+    /// <param name="retries">The service's retry settings; null for the defaults.</param>
+    public RouteHandle(string serviceName, RetrySettings? retries = null)
     {
         ServiceName = serviceName;
+        Retries = retries ?? RetrySettings.Default;
+        RetryBudget = new RetryBudget(Retries.BudgetPercent, Retries.MinConcurrency);
         _snapshot = RoutingSnapshot.Empty(serviceName);
     }
 
     /// <summary>Service name.</summary>
     public string ServiceName { get; }
+
+    /// <summary>When a failed request goes to another host.</summary>
+    public RetrySettings Retries { get; }
+
+    /// <summary>The service's retry budget.</summary>
+    public RetryBudget RetryBudget { get; }
 
     /// <summary>The latest published snapshot.</summary>
     public RoutingSnapshot Snapshot => Volatile.Read(ref _snapshot);
