@@ -3,7 +3,10 @@ using ClusterLb.Balancing.Routing;
 
 namespace ClusterLb.Balancing.Algorithms;
 
-/// <summary>Each candidate in turn. One instance per pool, so the rotation survives health changes.</summary>
+/// <summary>
+/// Each candidate in turn, ignoring weights. One instance per pool, so the rotation survives health changes.
+/// A retry takes the next candidate after the turn that the request has not tried.
+/// </summary>
 public sealed class RoundRobinPolicy : IBalancingPolicy
 {
     private long _next = -1;
@@ -22,6 +25,6 @@ public sealed class RoundRobinPolicy : IBalancingPolicy
         }
 
         var turn = (ulong)Interlocked.Increment(ref _next);
-        return candidates[(int)(turn % (ulong)count)];
+        return Untried.From(candidates, (int)(turn % (ulong)count), context);
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ClusterLb.Balancing.Routing;
 
 /// <summary>
@@ -6,10 +8,19 @@ namespace ClusterLb.Balancing.Routing;
 /// </summary>
 public sealed class HostCounters
 {
+    /// <summary>Time constant τ of the peak-EWMA latency estimate (Finagle's and Linkerd's default decay).</summary>
+    public static readonly TimeSpan PeakEwmaDecay = TimeSpan.FromSeconds(10);
+
+    // τ in Stopwatch ticks, inverted once so the request path multiplies instead of dividing.
+    private static readonly double InversePeakEwmaDecayTicks = 1.0 / (PeakEwmaDecay.TotalSeconds * Stopwatch.Frequency);
+
     private int _inFlight;
     private long _picks;
     private long _latencyEwmaBits;
     private int _passiveFailurePending;
+    private int _tracksPeakEwma;
+    private long _peakEwmaBits;
+    private long _peakEwmaStamp;
 
     /// <summary>Requests forwarded to the host and not yet completed.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -20,13 +31,74 @@ public sealed class HostCounters
     /// <summary>Smoothed upstream latency of proxied requests (α = 0.2); zero before the first request.</summary>
     public TimeSpan LatencyEwma => TimeSpan.FromTicks((long)BitConverter.Int64BitsToDouble(Volatile.Read(ref _latencyEwmaBits)));
 
+    /// <summary>True once a latency sample reached the peak-EWMA estimate.</summary>
+    public bool HasPeakEwmaSample => Volatile.Read(ref _peakEwmaBits) != 0;
+
+    /// <summary>
+    /// The peak-EWMA latency estimate at <paramref name="timestamp"/> (a <see cref="Stopwatch.GetTimestamp"/>
+    /// value), in <see cref="TimeSpan"/> ticks: the stored estimate decayed toward zero by exp(-Δt/τ) since its
+    /// last sample, so that a host nobody sends to any more (because it was slow) is tried again (Finagle's
+    /// <c>cost()</c> decays the same way). Zero before the first sample.
+    /// </summary>
+    /// <remarks>
+    /// Estimate and stamp are two separate atomic words: a reader racing a writer may pair a new estimate with
+    /// the old stamp, which only shifts the decay by one inter-sample interval.
+    /// </remarks>
+    public double PeakEwmaAt(long timestamp)
+    {
+        var estimate = BitConverter.Int64BitsToDouble(Volatile.Read(ref _peakEwmaBits));
+        if (estimate == 0)
+        {
+            return 0;
+        }
+        var elapsed = timestamp - Volatile.Read(ref _peakEwmaStamp);
+        return elapsed <= 0 ? estimate : estimate * Math.Exp(-elapsed * InversePeakEwmaDecayTicks);
+    }
+
     internal void OnPicked()
     {
         Interlocked.Increment(ref _inFlight);
         Interlocked.Increment(ref _picks);
     }
 
+    /// <summary>
+    /// Ends a request. Takes a timestamp for the peak-EWMA estimate only when a <c>peak-ewma</c> policy asked
+    /// for it (<see cref="TrackPeakEwma"/>), so the other methods don't pay for the clock read.
+    /// </summary>
     internal void OnCompleted(TimeSpan latency)
+    {
+        if (Volatile.Read(ref _tracksPeakEwma) != 0)
+        {
+            OnCompleted(latency, Stopwatch.GetTimestamp());
+            return;
+        }
+        EndRequest(latency);
+    }
+
+    /// <summary>Ends a request that completed at <paramref name="timestamp"/> (<see cref="Stopwatch.GetTimestamp"/> units).</summary>
+    internal void OnCompleted(TimeSpan latency, long timestamp)
+    {
+        EndRequest(latency);
+        ObservePeakEwma(latency, timestamp);
+    }
+
+    /// <summary>Makes <see cref="OnCompleted(TimeSpan)"/> feed the peak-EWMA estimate from now on.</summary>
+    internal void TrackPeakEwma()
+    {
+        if (Volatile.Read(ref _tracksPeakEwma) == 0)
+        {
+            Volatile.Write(ref _tracksPeakEwma, 1);
+        }
+    }
+
+    /// <summary>Remembers that a passive failure was reported, so the next success is worth reporting.</summary>
+    internal void MarkPassiveFailurePending() => Volatile.Write(ref _passiveFailurePending, 1);
+
+    /// <summary>True once after a passive failure: the caller reports the success that clears it.</summary>
+    internal bool TryClearPassiveFailurePending() =>
+        Volatile.Read(ref _passiveFailurePending) != 0 && Interlocked.Exchange(ref _passiveFailurePending, 0) != 0;
+
+    private void EndRequest(TimeSpan latency)
     {
         Interlocked.Decrement(ref _inFlight);
         // A plain read-modify-write: under contention an update may be lost, which an average shrugs off, and
@@ -38,10 +110,27 @@ public sealed class HostCounters
         Volatile.Write(ref _latencyEwmaBits, BitConverter.DoubleToInt64Bits(next));
     }
 
-    /// <summary>Remembers that a passive failure was reported, so the next success is worth reporting.</summary>
-    internal void MarkPassiveFailurePending() => Volatile.Write(ref _passiveFailurePending, 1);
-
-    /// <summary>True once after a passive failure: the caller reports the success that clears it.</summary>
-    internal bool TryClearPassiveFailurePending() =>
-        Volatile.Read(ref _passiveFailurePending) != 0 && Interlocked.Exchange(ref _passiveFailurePending, 0) != 0;
+    // Finagle's PeakEwma.observe: a sample above the estimate replaces it at once (the peak), a lower one is blended
+    // in with weight 1 - exp(-Δt/τ), so the estimate falls slowly and only as fast as time passes. Like the plain
+    // EWMA above, a concurrent update may be lost or pair with another's stamp; an estimate tolerates that, and
+    // a compare-exchange loop over two words would cost a lock's worth on every request.
+    private void ObservePeakEwma(TimeSpan latency, long timestamp)
+    {
+        // Never store exactly zero: zero means "no sample yet".
+        var sample = Math.Max(latency.Ticks, 1);
+        var old = BitConverter.Int64BitsToDouble(Volatile.Read(ref _peakEwmaBits));
+        double next;
+        if (old == 0 || sample >= old)
+        {
+            next = sample;
+        }
+        else
+        {
+            var elapsed = Math.Max(timestamp - Volatile.Read(ref _peakEwmaStamp), 0);
+            var keep = Math.Exp(-elapsed * InversePeakEwmaDecayTicks);
+            next = (old * keep) + (sample * (1 - keep));
+        }
+        Volatile.Write(ref _peakEwmaBits, BitConverter.DoubleToInt64Bits(next));
+        Volatile.Write(ref _peakEwmaStamp, timestamp);
+    }
 }

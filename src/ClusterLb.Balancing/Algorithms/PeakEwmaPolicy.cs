@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using ClusterLb.Balancing.Routing;
+
+namespace ClusterLb.Balancing.Algorithms;
+
+/// <summary>
+/// The <c>peak-ewma</c> method, Finagle's and Linkerd's: each host's cost is its peak-EWMA latency estimate
+/// (<see cref="HostCounters.PeakEwmaAt"/>: jumps up to a slower sample at once, decays toward faster samples and,
+/// without samples, toward zero, with τ = <see cref="HostCounters.PeakEwmaDecay"/>) × (in flight + 1). Of two
+/// distinct random candidates (power of two choices) the cheaper wins. A host without a sample yet costs zero
+/// when idle and a large penalty plus its in-flight count when busy (Finagle's rule), so new hosts are tried
+/// without being flooded. Weights are not used (as in Finagle and Linkerd).
+/// </summary>
+/// <remarks>
+/// On a retry a tried draw loses to an untried one; when both draws were tried, the cheapest untried host is
+/// taken. The estimate is kept by <see cref="HostCounters"/> from the completions, lock-free (see there).
+/// </remarks>
+/// <param name="nextInt">Returns a value in [0, maxExclusive); injected so tests are deterministic. Must be thread-safe.</param>
+/// <param name="timestamp">The clock in <see cref="Stopwatch.GetTimestamp"/> units; injected for tests.</param>
+public sealed class PeakEwmaPolicy(Func<int, int> nextInt, Func<long> timestamp) : IBalancingPolicy
+{
+    /// <summary>Cost of a busy host without a latency sample: far above any real latency × load (Finagle's penalty).</summary>
+    public const double Penalty = 1e15;
+
+    // The candidate set whose hosts were told to keep the estimate; a struct holding one reference, so it reads atomically.
+    private ImmutableArray<UpstreamHost> _tracked;
+
+    /// <summary>Uses <see cref="Random.Shared"/> and <see cref="Stopwatch.GetTimestamp"/>.</summary>
+    public PeakEwmaPolicy() : this(Random.Shared.Next, Stopwatch.GetTimestamp) { }
+
+    /// <summary>The cost this policy gives <paramref name="host"/> at <paramref name="now"/>.</summary>
+    public static double Cost(UpstreamHost host, long now)
+    {
+        var counters = host.Counters;
+        var inFlight = counters.InFlight;
+        var estimate = counters.PeakEwmaAt(now);
+        if (estimate == 0)
+        {
+            return inFlight == 0 ? 0 : Penalty + inFlight;
+        }
+        return estimate * (inFlight + 1);
+    }
+
+    /// <inheritdoc />
+    public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
+    {
+        var count = candidates.Length;
+        if (count == 0)
+        {
+            return null;
+        }
+        if (_tracked != candidates)
+        {
+            // Once per candidate set: completions of these hosts now read the clock and feed the estimate.
+            foreach (var host in candidates)
+            {
+                host.Counters.TrackPeakEwma();
+            }
+            _tracked = candidates;
+        }
+        if (count == 1)
+        {
+            return candidates[0];
+        }
+
+        var firstIndex = nextInt(count);
+        var secondIndex = nextInt(count - 1);
+        if (secondIndex >= firstIndex)
+        {
+            secondIndex++;
+        }
+        var first = candidates[firstIndex];
+        var second = candidates[secondIndex];
+        var now = timestamp();
+
+        var firstTried = context.WasTried(first);
+        var secondTried = context.WasTried(second);
+        if (firstTried || secondTried)
+        {
+            return firstTried && secondTried ? Cheapest(candidates, firstIndex, now, context) : firstTried ? second : first;
+        }
+        return Cost(second, now) < Cost(first, now) ? second : first;
+    }
+
+    private static UpstreamHost Cheapest(ImmutableArray<UpstreamHost> candidates, int start, long now, in PickContext context)
+    {
+        UpstreamHost? best = null;
+        var bestCost = 0.0;
+        for (var step = 0; step < candidates.Length; step++)
+        {
+            var index = (start + step) % candidates.Length;
+            var host = candidates[index];
+            if (context.WasTried(host))
+            {
+                continue;
+            }
+            var cost = Cost(host, now);
+            if (best is null || cost < bestCost)
+            {
+                best = host;
+                bestCost = cost;
+            }
+        }
+        return best ?? candidates[start];
+    }
+}
