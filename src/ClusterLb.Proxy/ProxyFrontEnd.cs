@@ -69,6 +69,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         var matcher = new ServiceMatcher(balancing.Services, handles);
         var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
         var transformer = new ForwardingTransformer(settings.PreserveHost);
+        var clients = new ClientAddressResolver(settings.ClientAddress);
 
         var proxyEndpoints = new List<(ListenerSettings, HttpProtocols)> { (settings.Http, HttpProtocols.Http1) };
         if (settings.Http2 is { } http2)
@@ -88,6 +89,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 requestConfig,
                 transformer,
                 metrics,
+                clients,
                 sp.GetRequiredService<ILogger<ProxyRequestHandler>>()).InvokeAsync);
 
         // Ends open /events streams when the admin listener stops: it waits for every request before it closes.

@@ -16,12 +16,14 @@ public sealed class ProxyMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _upstreamDuration;
+    private readonly Counter<long> _retries;
 
     /// <summary>Creates the instruments; <paramref name="handles"/> supplies the hosts to observe.</summary>
     public ProxyMetrics(IReadOnlyCollection<RouteHandle> handles, IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _requests = _meter.CreateCounter<long>("clusterlb.proxy.requests", "{request}", "Requests answered by the proxy, by service and status class.");
+        _retries = _meter.CreateCounter<long>("clusterlb.proxy.retries", "{retry}", "Requests sent again to another host, by service.");
         _upstreamDuration = _meter.CreateHistogram<double>("clusterlb.proxy.upstream.duration", "s", "Time from pick to the end of the forwarded exchange, per host.");
         _meter.CreateObservableCounter("clusterlb.balancer.picks", () => Observe(handles, h => h.Counters.Picks), "{pick}", "Times the balancer chose each host.");
         _meter.CreateObservableUpDownCounter("clusterlb.balancer.in_flight", () => Observe(handles, h => (long)h.Counters.InFlight), "{request}", "Requests in flight per host.");
@@ -35,6 +37,15 @@ public sealed class ProxyMetrics : IDisposable
             var index = (statusCode / 100) - 1;
             var statusClass = (uint)index < StatusClasses.Length ? StatusClasses[index] : "other";
             _requests.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("status_class", statusClass));
+        }
+    }
+
+    /// <summary>Counts one retry of a request of <paramref name="service"/>.</summary>
+    public void Retried(string service)
+    {
+        if (_retries.Enabled)
+        {
+            _retries.Add(1, new KeyValuePair<string, object?>("service", service));
         }
     }
 

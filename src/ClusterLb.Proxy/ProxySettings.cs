@@ -41,6 +41,9 @@ public sealed record ProxySettings(
     /// <summary>The admin token and whether <c>/status</c> needs it (<c>clusterlb.admin.token</c>, <c>protect-status</c>).</summary>
     public ClusterLb.Proxy.Admin.AdminAccessSettings AdminAccess { get; init; } = ClusterLb.Proxy.Admin.AdminAccessSettings.Disabled;
 
+    /// <summary>Which proxies in front may name the real client (<c>clusterlb.proxy.trusted-proxies</c>, <c>real-ip-header</c>).</summary>
+    public ClusterLb.Proxy.Forwarding.ClientAddressSettings ClientAddress { get; init; } = ClusterLb.Proxy.Forwarding.ClientAddressSettings.None;
+
     /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
     public static ProxySettings Loopback { get; } = new(
         new ListenerSettings("127.0.0.1", 0),

@@ -60,6 +60,12 @@ public sealed class RouteHandle
         return host;
     }
 
+    /// <summary>
+    /// Counts a host chosen outside <see cref="Pick()"/> (from <see cref="RoutingSnapshot.Pick(in PickContext)"/>) in
+    /// flight; it must be followed by <see cref="Complete"/>.
+    /// </summary>
+    public static void Track(UpstreamHost host) => host.Counters.OnPicked();
+
     /// <summary>Ends a picked request: in-flight and latency counters, then passive health feedback.</summary>
     public static void Complete(UpstreamHost host, in RequestOutcome outcome)
     {

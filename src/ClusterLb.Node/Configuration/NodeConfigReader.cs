@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Net;
+using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Hosting;
@@ -76,7 +79,38 @@ public static class NodeConfigReader
         {
             errors.Add(Located(config, "clusterlb.admin.protect-status", "is on but clusterlb.admin.token is empty, so /status could never be read; set a token"));
         }
-        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream) { AdminAccess = access };
+        return new ProxySettings(http, http2, admin, drain, config.GetBool("clusterlb.proxy.preserve-host", d.PreserveHost), upstream)
+        {
+            AdminAccess = access,
+            ClientAddress = ReadClientAddress(config, errors),
+        };
+    }
+
+    private static ClientAddressSettings ReadClientAddress(Config config, List<string> errors)
+    {
+        var networks = ImmutableArray.CreateBuilder<IPNetwork>();
+        if (config.HasPath("clusterlb.proxy.trusted-proxies"))
+        {
+            foreach (var text in config.GetStringList("clusterlb.proxy.trusted-proxies"))
+            {
+                // A bare address is a network of one.
+                var cidr = text.Contains('/') ? text : text + (text.Contains(':') ? "/128" : "/32");
+                if (IPNetwork.TryParse(cidr.Trim(), out var network))
+                {
+                    networks.Add(network);
+                }
+                else
+                {
+                    errors.Add(Located(config, "clusterlb.proxy.trusted-proxies", $"'{text}' is not an address or a CIDR network like 10.0.0.0/8 or fd00::/8"));
+                }
+            }
+        }
+        var header = config.GetString("clusterlb.proxy.real-ip-header", ClientAddressSettings.None.RealIpHeader).Trim();
+        if (header.Length == 0 || header.Any(c => c <= ' ' || c == ':'))
+        {
+            errors.Add(Located(config, "clusterlb.proxy.real-ip-header", $"'{header}' is not a header name"));
+        }
+        return new ClientAddressSettings(networks.ToImmutable(), header);
     }
 
     private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)
