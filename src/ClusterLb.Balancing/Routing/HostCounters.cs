@@ -110,26 +110,22 @@ public sealed class HostCounters
         Volatile.Write(ref _latencyEwmaBits, BitConverter.DoubleToInt64Bits(next));
     }
 
-    // Finagle's PeakEwma.observe: a sample above the estimate replaces it at once (the peak), a lower one is blended
-    // in with weight 1 - exp(-Δt/τ), so the estimate falls slowly and only as fast as time passes. Like the plain
-    // EWMA above, a concurrent update may be lost or pair with another's stamp; an estimate tolerates that, and
-    // a compare-exchange loop over two words would cost a lock's worth on every request.
+    // Finagle's PeakEwma: between samples the estimate decays toward zero (what PeakEwmaAt shows the picks, and
+    // what Finagle's cost() applies); a sample above that decayed value replaces it at once (the peak), a lower one
+    // is blended in with weight 1 - exp(-Δt/τ), so the estimate falls only as fast as time passes. Steady
+    // latency x keeps the estimate at x (the decayed value never exceeds x, so x is a peak); after a drop from
+    // x to y the estimate falls toward y and snaps to y once the decay has brought it below. Like the plain EWMA
+    // above, a concurrent update may be lost or pair with another's stamp; an estimate tolerates that, and a
+    // compare-exchange loop over two words would cost a lock's worth on every request.
     private void ObservePeakEwma(TimeSpan latency, long timestamp)
     {
         // Never store exactly zero: zero means "no sample yet".
-        var sample = Math.Max(latency.Ticks, 1);
+        double sample = Math.Max(latency.Ticks, 1);
         var old = BitConverter.Int64BitsToDouble(Volatile.Read(ref _peakEwmaBits));
-        double next;
-        if (old == 0 || sample >= old)
-        {
-            next = sample;
-        }
-        else
-        {
-            var elapsed = Math.Max(timestamp - Volatile.Read(ref _peakEwmaStamp), 0);
-            var keep = Math.Exp(-elapsed * InversePeakEwmaDecayTicks);
-            next = (old * keep) + (sample * (1 - keep));
-        }
+        var elapsed = Math.Max(timestamp - Volatile.Read(ref _peakEwmaStamp), 0);
+        var keep = Math.Exp(-elapsed * InversePeakEwmaDecayTicks);
+        var decayed = old * keep;
+        var next = sample >= decayed ? sample : (decayed * keep) + (sample * (1 - keep));
         Volatile.Write(ref _peakEwmaBits, BitConverter.DoubleToInt64Bits(next));
         Volatile.Write(ref _peakEwmaStamp, timestamp);
     }
