@@ -46,6 +46,17 @@ public class PeakEwmaTests
         Assert.Equal(Fast.Ticks, counters.PeakEwmaAt(clock.Now()), 3);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(17)]
+    [InlineData(312)]
+    [InlineData(313)]
+    [InlineData(10_000)]
+    [InlineData(123_456)]
+    public void Decay_matches_exp_of_minus_elapsed_over_tau(long elapsedMs) =>
+        Assert.Equal(Math.Exp(-elapsedMs / HostCounters.PeakEwmaDecay.TotalMilliseconds), HostCounters.Decay(elapsedMs), 5e-8);
+
     [Fact]
     public void Cost_is_estimate_times_load_and_an_unsampled_host_costs_zero_idle_or_the_penalty_busy()
     {

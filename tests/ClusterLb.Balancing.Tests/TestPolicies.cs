@@ -38,12 +38,12 @@ internal static class TestPolicies
     public static PickContext Key(string key, ReadOnlySpan<UpstreamHost?> tried = default) => new(StableHash.Of(key), true, tried);
 }
 
-/// <summary>A clock in <see cref="System.Diagnostics.Stopwatch"/> ticks that moves only when told.</summary>
+/// <summary>A peak-EWMA clock (milliseconds) that moves only when told.</summary>
 internal sealed class ManualClock
 {
     private long _now = 1_000_000;
 
     public long Now() => _now;
 
-    public void Advance(TimeSpan by) => _now += (long)(by.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+    public void Advance(TimeSpan by) => _now += (long)by.TotalMilliseconds;
 }

@@ -12,12 +12,15 @@ namespace ClusterLb.Balancing.Algorithms;
 /// </summary>
 /// <remarks>
 /// The +1 counts the request being placed: among idle hosts the heavier one wins, and a weight-2 host takes its
-/// second request when a weight-1 host takes its first. Counters are read without a lock, so two concurrent picks
-/// may see the same counts and choose the same host; the next picks see the result.
+/// second request when a weight-1 host takes its first. The scan stops at the first idle host of the pool's
+/// highest weight, since nothing can score lower, so a lightly loaded pool costs a few reads per pick. Counters
+/// are read without a lock, so two concurrent picks may see the same counts and choose the same host; the next
+/// picks see the result.
 /// </remarks>
 public sealed class LeastRequestPolicy : IBalancingPolicy
 {
     private long _next = -1;
+    private MaxWeight? _maxWeight;
 
     /// <inheritdoc />
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
@@ -32,7 +35,15 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
             return candidates[0];
         }
 
+        var maxWeight = Volatile.Read(ref _maxWeight);
+        if (maxWeight is null || maxWeight.Candidates != candidates)
+        {
+            maxWeight = new MaxWeight(candidates);
+            Volatile.Write(ref _maxWeight, maxWeight);
+        }
+
         var start = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)count);
+        var retry = context.Attempt > 0;
         UpstreamHost? best = null;
         long bestLoad = 0, bestWeight = 1;
         for (var step = 0; step < count; step++)
@@ -43,7 +54,7 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
                 index -= count;
             }
             var host = candidates[index];
-            if (context.WasTried(host))
+            if (retry && context.WasTried(host))
             {
                 continue;
             }
@@ -52,11 +63,23 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
             // load / weight < bestLoad / bestWeight, without dividing.
             if (best is null || load * bestWeight < bestLoad * weight)
             {
+                if (load == 1 && weight == maxWeight.Value)
+                {
+                    return host;
+                }
                 best = host;
                 bestLoad = load;
                 bestWeight = weight;
             }
         }
         return best ?? candidates[start];
+    }
+
+    /// <summary>The highest weight of a candidate set: an idle host of that weight has the lowest possible score.</summary>
+    private sealed class MaxWeight(ImmutableArray<UpstreamHost> candidates)
+    {
+        public ImmutableArray<UpstreamHost> Candidates { get; } = candidates;
+
+        public long Value { get; } = candidates.Max(h => Math.Max(h.Weight, 1));
     }
 }

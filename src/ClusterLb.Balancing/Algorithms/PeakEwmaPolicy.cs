@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using ClusterLb.Balancing.Routing;
 
 namespace ClusterLb.Balancing.Algorithms;
@@ -17,7 +16,7 @@ namespace ClusterLb.Balancing.Algorithms;
 /// taken. The estimate is kept by <see cref="HostCounters"/> from the completions, lock-free (see there).
 /// </remarks>
 /// <param name="nextInt">Returns a value in [0, maxExclusive); injected so tests are deterministic. Must be thread-safe.</param>
-/// <param name="timestamp">The clock in <see cref="Stopwatch.GetTimestamp"/> units; injected for tests.</param>
+/// <param name="timestamp">The clock in milliseconds (<see cref="HostCounters.PeakEwmaClock"/>); injected for tests.</param>
 public sealed class PeakEwmaPolicy(Func<int, int> nextInt, Func<long> timestamp) : IBalancingPolicy
 {
     /// <summary>Cost of a busy host without a latency sample: far above any real latency × load (Finagle's penalty).</summary>
@@ -26,8 +25,8 @@ public sealed class PeakEwmaPolicy(Func<int, int> nextInt, Func<long> timestamp)
     // The candidate set whose hosts were told to keep the estimate; a struct holding one reference, so it reads atomically.
     private ImmutableArray<UpstreamHost> _tracked;
 
-    /// <summary>Uses <see cref="Random.Shared"/> and <see cref="Stopwatch.GetTimestamp"/>.</summary>
-    public PeakEwmaPolicy() : this(Random.Shared.Next, Stopwatch.GetTimestamp) { }
+    /// <summary>Uses <see cref="Random.Shared"/> and <see cref="HostCounters.PeakEwmaClock"/>.</summary>
+    public PeakEwmaPolicy() : this(Random.Shared.Next, HostCounters.PeakEwmaClock) { }
 
     /// <summary>The cost this policy gives <paramref name="host"/> at <paramref name="now"/>.</summary>
     public static double Cost(UpstreamHost host, long now)
