@@ -20,7 +20,7 @@ namespace ClusterLb.Balancing.Algorithms;
 public sealed class LeastRequestPolicy : IBalancingPolicy
 {
     private long _next = -1;
-    private MaxWeight? _maxWeight;
+    private Scan? _scan;
 
     /// <inheritdoc />
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
@@ -35,16 +35,23 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
             return candidates[0];
         }
 
-        var maxWeight = Volatile.Read(ref _maxWeight);
-        if (maxWeight is null || maxWeight.Candidates != candidates)
+        var scan = Volatile.Read(ref _scan);
+        if (scan is null || scan.Candidates != candidates)
         {
-            maxWeight = new MaxWeight(candidates);
-            Volatile.Write(ref _maxWeight, maxWeight);
+            scan = new Scan(candidates);
+            Volatile.Write(ref _scan, scan);
         }
 
+        var counters = scan.Counters;
+        var weights = scan.Weights;
+        var maxWeight = scan.MaxWeight;
         var start = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)count);
         var retry = context.Attempt > 0;
-        UpstreamHost? best = null;
+        if (scan.EqualWeights && !retry)
+        {
+            return candidates[FewestInFlight(counters, start)];
+        }
+        var best = -1;
         long bestLoad = 0, bestWeight = 1;
         for (var step = 0; step < count; step++)
         {
@@ -53,33 +60,81 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
             {
                 index -= count;
             }
-            var host = candidates[index];
-            if (retry && context.WasTried(host))
+            if (retry && context.WasTried(candidates[index]))
             {
                 continue;
             }
-            long load = host.Counters.InFlight + 1;
-            long weight = Math.Max(host.Weight, 1);
+            long load = counters[index].InFlight + 1;
+            long weight = weights[index];
             // load / weight < bestLoad / bestWeight, without dividing.
-            if (best is null || load * bestWeight < bestLoad * weight)
+            if (best < 0 || load * bestWeight < bestLoad * weight)
             {
-                if (load == 1 && weight == maxWeight.Value)
+                if (load == 1 && weight == maxWeight)
                 {
-                    return host;
+                    return candidates[index];
                 }
-                best = host;
+                best = index;
                 bestLoad = load;
                 bestWeight = weight;
             }
         }
-        return best ?? candidates[start];
+        return candidates[best < 0 ? start : best];
     }
 
-    /// <summary>The highest weight of a candidate set: an idle host of that weight has the lowest possible score.</summary>
-    private sealed class MaxWeight(ImmutableArray<UpstreamHost> candidates)
+    // Equal weights, first attempt: the plain minimum of in flight from the rotating start, stopping at an idle host.
+    private static int FewestInFlight(HostCounters[] counters, int start)
     {
-        public ImmutableArray<UpstreamHost> Candidates { get; } = candidates;
+        var best = start;
+        var bestInFlight = counters[start].InFlight;
+        for (var index = start + 1; index < counters.Length && bestInFlight > 0; index++)
+        {
+            var inFlight = counters[index].InFlight;
+            if (inFlight < bestInFlight)
+            {
+                best = index;
+                bestInFlight = inFlight;
+            }
+        }
+        for (var index = 0; index < start && bestInFlight > 0; index++)
+        {
+            var inFlight = counters[index].InFlight;
+            if (inFlight < bestInFlight)
+            {
+                best = index;
+                bestInFlight = inFlight;
+            }
+        }
+        return best;
+    }
 
-        public long Value { get; } = candidates.Max(h => Math.Max(h.Weight, 1));
+    /// <summary>
+    /// A candidate set laid out for the scan: counters and weights in flat arrays (one pointer less per host), and
+    /// the highest weight, since an idle host of that weight has the lowest possible score.
+    /// </summary>
+    private sealed class Scan
+    {
+        public Scan(ImmutableArray<UpstreamHost> candidates)
+        {
+            Candidates = candidates;
+            Counters = new HostCounters[candidates.Length];
+            Weights = new int[candidates.Length];
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                Counters[i] = candidates[i].Counters;
+                Weights[i] = Math.Max(candidates[i].Weight, 1);
+                MaxWeight = Math.Max(MaxWeight, Weights[i]);
+            }
+            EqualWeights = Weights.All(w => w == Weights[0]);
+        }
+
+        public ImmutableArray<UpstreamHost> Candidates { get; }
+
+        public HostCounters[] Counters { get; }
+
+        public int[] Weights { get; }
+
+        public long MaxWeight { get; }
+
+        public bool EqualWeights { get; }
     }
 }
