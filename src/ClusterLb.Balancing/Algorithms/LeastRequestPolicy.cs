@@ -19,29 +19,19 @@ namespace ClusterLb.Balancing.Algorithms;
 /// </remarks>
 public sealed class LeastRequestPolicy : IBalancingPolicy
 {
+    private readonly PerCandidateSet<Scan> _scans = new(static c => new Scan(c));
     private long _next = -1;
-    private Scan? _scan;
 
     /// <inheritdoc />
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
-        if (count == 0)
+        if (count < 2)
         {
-            return null;
-        }
-        if (count == 1)
-        {
-            return candidates[0];
+            return count == 0 ? null : candidates[0];
         }
 
-        var scan = Volatile.Read(ref _scan);
-        if (scan is null || scan.Candidates != candidates)
-        {
-            scan = new Scan(candidates);
-            Volatile.Write(ref _scan, scan);
-        }
-
+        var scan = _scans.For(candidates);
         var counters = scan.Counters;
         var weights = scan.Weights;
         var maxWeight = scan.MaxWeight;
@@ -115,7 +105,6 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
     {
         public Scan(ImmutableArray<UpstreamHost> candidates)
         {
-            Candidates = candidates;
             Counters = new HostCounters[candidates.Length];
             Weights = new int[candidates.Length];
             for (var i = 0; i < candidates.Length; i++)
@@ -126,8 +115,6 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
             }
             EqualWeights = Weights.All(w => w == Weights[0]);
         }
-
-        public ImmutableArray<UpstreamHost> Candidates { get; }
 
         public HostCounters[] Counters { get; }
 

@@ -41,16 +41,12 @@ internal sealed class MaglevTable
 
     public MaglevTable(ImmutableArray<UpstreamHost> candidates)
     {
-        Candidates = candidates;
         var hosts = candidates.ToArray();
         Array.Sort(hosts, static (x, y) => x.AffinityId != y.AffinityId ? x.AffinityId.CompareTo(y.AffinityId) : string.CompareOrdinal(x.Id, y.Id));
         Hosts = hosts;
         Size = hosts.Length > LargeTableHosts ? LargeSize : SmallSize;
         _slots = Fill(hosts, Size);
     }
-
-    /// <summary>The candidate array the table was built for (the cache key).</summary>
-    public ImmutableArray<UpstreamHost> Candidates { get; }
 
     /// <summary>The hosts in table order (by affinity id).</summary>
     public UpstreamHost[] Hosts { get; }
