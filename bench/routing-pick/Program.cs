@@ -18,39 +18,45 @@ Console.WriteLine("| method | weights | held in flight | hosts | threads | ns/op
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 // "held in flight" = requests picked before the run and never completed, per host: the load-aware methods then
 // cannot stop at the first idle host and compare every candidate they look at.
-var rows = new (string Name, BalancingMethod Method, bool Weighted, int Held)[]
+// "hash-balance-factor" 1.25 = bounded loads, which sums the pool's in-flight counts per pick.
+var rows = new (string Name, BalancingMethod Method, bool Weighted, int Held, double Factor)[]
 {
-    ("round-robin", BalancingMethod.RoundRobin, false, 0),
-    ("round-robin", BalancingMethod.RoundRobin, true, 0),
-    ("random", BalancingMethod.Random, true, 0),
-    ("least-request", BalancingMethod.LeastRequest, false, 0),
-    ("least-request", BalancingMethod.LeastRequest, false, 4),
-    ("p2c", BalancingMethod.PowerOfTwoChoices, false, 0),
-    ("p2c", BalancingMethod.PowerOfTwoChoices, false, 4),
-    ("peak-ewma", BalancingMethod.PeakEwma, false, 0),
-    ("peak-ewma", BalancingMethod.PeakEwma, false, 4),
-    ("hash", BalancingMethod.Hash, false, 0),
-    ("ip-hash", BalancingMethod.IpHash, false, 0),
+    ("round-robin", BalancingMethod.RoundRobin, false, 0, 0),
+    ("round-robin", BalancingMethod.RoundRobin, true, 0, 0),
+    ("random", BalancingMethod.Random, true, 0, 0),
+    ("least-request", BalancingMethod.LeastRequest, false, 0, 0),
+    ("least-request", BalancingMethod.LeastRequest, false, 4, 0),
+    ("p2c", BalancingMethod.PowerOfTwoChoices, false, 0, 0),
+    ("p2c", BalancingMethod.PowerOfTwoChoices, false, 4, 0),
+    ("peak-ewma", BalancingMethod.PeakEwma, false, 0, 0),
+    ("peak-ewma", BalancingMethod.PeakEwma, false, 4, 0),
+    ("hash", BalancingMethod.Hash, false, 0, 0),
+    ("hash", BalancingMethod.Hash, false, 4, 1.25),
+    ("ip-hash", BalancingMethod.IpHash, false, 0, 0),
 };
-foreach (var (name, method, weighted, held) in rows.Where(r => only is null || r.Name == only))
+foreach (var (name, method, weighted, held, factor) in rows.Where(r => only is null || r.Name == only))
 {
     foreach (var hosts in new[] { 3, 32 })
     {
         foreach (var threads in new[] { 1, 2 })
         {
-            Run(name, method, weighted, held, hosts, threads, seconds);
+            Run(factor > 0 ? $"{name}, factor {factor}" : name, method, weighted, held, factor, hosts, threads, seconds);
         }
     }
 }
 
-static void Run(string name, BalancingMethod method, bool weighted, int held, int hostCount, int threads, double seconds)
+static void Run(string name, BalancingMethod method, bool weighted, int held, double factor, int hostCount, int threads, double seconds)
 {
     var settings = Enumerable.Range(0, hostCount)
         .Select(i => new HostSettings($"h{i}", new Uri($"http://10.0.{i / 250}.{(i % 250) + 1}:80"), weighted ? (i % 5) + 1 : 1))
         .ToImmutableArray();
     var pool = new PoolSettings("p", method, 0, settings, HealthCheckSettings.Default, PassiveHealthSettings.Default)
     {
-        Options = BalancingOptions.Default with { HashKey = method == BalancingMethod.Hash ? HashKey.Parse("header:X-User") : null },
+        Options = BalancingOptions.Default with
+        {
+            HashKey = method == BalancingMethod.Hash ? HashKey.Parse("header:X-User") : null,
+            HashBalanceFactor = factor,
+        },
     };
     var hosts = settings.Select(h => new UpstreamHost("svc", "p", h, PassiveHealthSettings.Default, NullOutcomeSink.Instance)).ToImmutableArray();
     var handle = new RouteHandle("svc");
