@@ -75,6 +75,16 @@ public class AlgorithmTests
         Assert.Equal(SmoothWeightedRoundRobinPolicy.BuildCycle([5, 3, 2]), SmoothWeightedRoundRobinPolicy.BuildCycle([50, 30, 20]));
     }
 
+    [Theory]
+    [InlineData(new[] { 6, 3 }, new[] { 2, 1 })]
+    [InlineData(new[] { 49, 7, 14 }, new[] { 7, 1, 2 })]
+    [InlineData(new[] { 999, 333 }, new[] { 3, 1 })]
+    public void Smooth_weighted_cycle_divides_by_the_exact_common_divisor(int[] weights, int[] reduced)
+    {
+        var order = SmoothWeightedRoundRobinPolicy.BuildCycle(weights);
+        Assert.Equal(reduced, Enumerable.Range(0, weights.Length).Select(i => order.Count(o => o == i)));
+    }
+
     [Fact]
     public void Smooth_weighted_follows_a_new_candidate_set()
     {

@@ -59,12 +59,13 @@ public sealed class SmoothWeightedRoundRobinPolicy : IBalancingPolicy
 
         // The sequence is scale-invariant, so 10:6:4 and 5:3:2 cycle identically; dividing keeps the array short.
         var maxTotal = Math.Max(MaxBuildSteps / weights.Length, weights.Length);
-        var scale = sum / divisor > maxTotal ? (double)maxTotal / sum : 1.0 / divisor;
+        var scaled = sum / divisor > maxTotal;
+        var scale = (double)maxTotal / sum;
         var total = 0;
         var reduced = new int[weights.Length];
         for (var i = 0; i < weights.Length; i++)
         {
-            reduced[i] = Math.Max(1, (int)(weights[i] * scale));
+            reduced[i] = scaled ? Math.Max(1, (int)(weights[i] * scale)) : weights[i] / divisor;
             total += reduced[i];
         }
 
