@@ -8,7 +8,8 @@ namespace ClusterLb.Balancing.Tests;
 
 public class AlgorithmTests
 {
-    public static TheoryData<IBalancingPolicy> Policies() => new() { new RoundRobinPolicy(), new SmoothWeightedRoundRobinPolicy(), new RandomPolicy(_ => 0) };
+    public static TheoryData<IBalancingPolicy> Policies() =>
+        [new RoundRobinPolicy(), .. TestPolicies.Methods.Select(m => TestPolicies.Deterministic(m))];
 
     [Theory]
     [MemberData(nameof(Policies))]
@@ -74,6 +75,16 @@ public class AlgorithmTests
         Assert.Equal(SmoothWeightedRoundRobinPolicy.BuildCycle([5, 3, 2]), SmoothWeightedRoundRobinPolicy.BuildCycle([50, 30, 20]));
     }
 
+    [Theory]
+    [InlineData(new[] { 6, 3 }, new[] { 2, 1 })]
+    [InlineData(new[] { 49, 7, 14 }, new[] { 7, 1, 2 })]
+    [InlineData(new[] { 999, 333 }, new[] { 3, 1 })]
+    public void Smooth_weighted_cycle_divides_by_the_exact_common_divisor(int[] weights, int[] reduced)
+    {
+        var order = SmoothWeightedRoundRobinPolicy.BuildCycle(weights);
+        Assert.Equal(reduced, Enumerable.Range(0, weights.Length).Select(i => order.Count(o => o == i)));
+    }
+
     [Fact]
     public void Smooth_weighted_follows_a_new_candidate_set()
     {
@@ -102,14 +113,47 @@ public class AlgorithmTests
     }
 
     [Fact]
-    public void Policy_choice_follows_method_and_weights()
+    public void Smooth_weighted_cycle_stays_bounded_for_large_ramped_weights()
     {
-        PoolSettings Pool(BalancingMethod method, params int[] weights) => new("p", method, 0,
-            weights.Select((w, i) => new HostSettings($"h{i}", new Uri("http://127.0.0.1:1"), w)).ToImmutableArray(),
-            HealthCheckSettings.Default, PassiveHealthSettings.Default);
+        // Slow start publishes ramped weights; 200 hosts at up to 100,000 would be a 10^7-long exact cycle.
+        var weights = Enumerable.Range(0, 200).Select(i => 50_000 + (i * 250)).ToArray();
+        var order = SmoothWeightedRoundRobinPolicy.BuildCycle(weights);
+        Assert.InRange(order.Length, 1, (SmoothWeightedRoundRobinPolicy.MaxBuildSteps / weights.Length) + weights.Length);
+        var counts = new int[weights.Length];
+        foreach (var i in order)
+        {
+            counts[i]++;
+        }
+        double total = weights.Sum(w => (long)w);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            Assert.InRange(counts[i] / (double)order.Length, (weights[i] / total) * 0.95, (weights[i] / total) * 1.05);
+        }
+    }
 
-        Assert.IsType<RoundRobinPolicy>(BalancingPolicies.For(Pool(BalancingMethod.RoundRobin, 2, 2)));
-        Assert.IsType<SmoothWeightedRoundRobinPolicy>(BalancingPolicies.For(Pool(BalancingMethod.RoundRobin, 2, 1)));
-        Assert.IsType<RandomPolicy>(BalancingPolicies.For(Pool(BalancingMethod.Random, 2, 1)));
+    [Fact]
+    public void Round_robin_rotates_plainly_while_published_weights_are_equal_then_weights_them()
+    {
+        var policy = new SmoothWeightedRoundRobinPolicy();
+        var equal = Hosts(4, 4, 4);
+        Assert.Equal(["a", "b", "c", "a", "b", "c"], Enumerable.Range(0, 6).Select(_ => policy.Pick(equal, default)!.Id));
+        var ramped = Hosts(4, 4, 1);
+        var counts = Count(() => policy.Pick(ramped, default), 90);
+        Assert.Equal((40, 40, 10), (counts["a"], counts["b"], counts["c"]));
+    }
+
+    [Fact]
+    public void Policy_choice_follows_method_and_options()
+    {
+        Assert.IsType<SmoothWeightedRoundRobinPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.RoundRobin, null, 2, 2)));
+        Assert.IsType<SmoothWeightedRoundRobinPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.RoundRobin, null, 2, 1)));
+        Assert.IsType<RandomPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.Random, null, 2, 1)));
+        Assert.IsType<LeastRequestPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.LeastRequest, null, 1)));
+        Assert.IsType<PowerOfTwoChoicesPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.PowerOfTwoChoices, null, 1)));
+        Assert.IsType<PeakEwmaPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.PeakEwma, null, 1)));
+        Assert.Equal(0, Assert.IsType<MaglevHashPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.IpHash, null, 1))).BalanceFactor);
+        var bounded = BalancingOptions.Default with { HashKey = HashKey.Parse("header:X-User"), HashBalanceFactor = 1.25 };
+        Assert.Equal(1.25, Assert.IsType<MaglevHashPolicy>(BalancingPolicies.For(TestPolicies.Pool(BalancingMethod.Hash, bounded, 1))).BalanceFactor);
+        Assert.All(TestPolicies.Methods, m => Assert.NotNull(BalancingPolicies.For(TestPolicies.Pool(m, null, 1, 2))));
     }
 }

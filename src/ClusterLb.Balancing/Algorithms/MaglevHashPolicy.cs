@@ -31,7 +31,7 @@ public sealed class MaglevHashPolicy(double balanceFactor = 0) : IBalancingPolic
 {
     private readonly SmoothWeightedRoundRobinPolicy _withoutKey = new();
     private readonly double _balanceFactor = balanceFactor > 0 ? Math.Max(balanceFactor, 1) : 0;
-    private MaglevTable? _table;
+    private readonly PerCandidateSet<MaglevTable> _tables = new(static c => new MaglevTable(c));
 
     /// <summary>The bound factor in use (0 when off).</summary>
     public double BalanceFactor => _balanceFactor;
@@ -40,13 +40,9 @@ public sealed class MaglevHashPolicy(double balanceFactor = 0) : IBalancingPolic
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
-        if (count == 0)
+        if (count < 2)
         {
-            return null;
-        }
-        if (count == 1)
-        {
-            return candidates[0];
+            return count == 0 ? null : candidates[0];
         }
         if (!context.HasKey)
         {
@@ -70,18 +66,8 @@ public sealed class MaglevHashPolicy(double balanceFactor = 0) : IBalancingPolic
         return Probe(table, hash, bound, context) ?? Probe(table, hash, long.MaxValue, context) ?? host;
     }
 
-    /// <summary>The table for <paramref name="candidates"/> (built once per candidate set; exposed for tests and status).</summary>
-    internal MaglevTable TableFor(ImmutableArray<UpstreamHost> candidates)
-    {
-        var table = Volatile.Read(ref _table);
-        if (table is null || table.Candidates != candidates)
-        {
-            // Only after the router publishes a new candidate set; concurrent builders produce equal tables.
-            table = new MaglevTable(candidates);
-            Volatile.Write(ref _table, table);
-        }
-        return table;
-    }
+    /// <summary>The table for <paramref name="candidates"/> (built once per candidate set; exposed for tests).</summary>
+    internal MaglevTable TableFor(ImmutableArray<UpstreamHost> candidates) => _tables.For(candidates);
 
     // ceil(c × (total in flight + 1) / N): the most requests, counting this one, a host may hold.
     private long Bound(ImmutableArray<UpstreamHost> candidates)

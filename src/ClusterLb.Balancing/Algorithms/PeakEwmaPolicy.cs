@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using ClusterLb.Balancing.Routing;
 
 namespace ClusterLb.Balancing.Algorithms;
@@ -17,22 +16,23 @@ namespace ClusterLb.Balancing.Algorithms;
 /// taken. The estimate is kept by <see cref="HostCounters"/> from the completions, lock-free (see there).
 /// </remarks>
 /// <param name="nextInt">Returns a value in [0, maxExclusive); injected so tests are deterministic. Must be thread-safe.</param>
-/// <param name="timestamp">The clock in <see cref="Stopwatch.GetTimestamp"/> units; injected for tests.</param>
+/// <param name="timestamp">The clock in milliseconds (<see cref="HostCounters.PeakEwmaClock"/>); injected for tests.</param>
 public sealed class PeakEwmaPolicy(Func<int, int> nextInt, Func<long> timestamp) : IBalancingPolicy
 {
     /// <summary>Cost of a busy host without a latency sample: far above any real latency × load (Finagle's penalty).</summary>
     public const double Penalty = 1e15;
 
-    // The candidate set whose hosts were told to keep the estimate; a struct holding one reference, so it reads atomically.
-    private ImmutableArray<UpstreamHost> _tracked;
+    // Per candidate set: the hosts' counters, which were told to keep the estimate when the array was built.
+    private readonly PerCandidateSet<HostCounters[]> _counters = new(Track);
 
-    /// <summary>Uses <see cref="Random.Shared"/> and <see cref="Stopwatch.GetTimestamp"/>.</summary>
-    public PeakEwmaPolicy() : this(Random.Shared.Next, Stopwatch.GetTimestamp) { }
+    /// <summary>Uses <see cref="Random.Shared"/> and <see cref="HostCounters.PeakEwmaClock"/>.</summary>
+    public PeakEwmaPolicy() : this(Random.Shared.Next, HostCounters.PeakEwmaClock) { }
 
     /// <summary>The cost this policy gives <paramref name="host"/> at <paramref name="now"/>.</summary>
-    public static double Cost(UpstreamHost host, long now)
+    public static double Cost(UpstreamHost host, long now) => Cost(host.Counters, now);
+
+    private static double Cost(HostCounters counters, long now)
     {
-        var counters = host.Counters;
         var inFlight = counters.InFlight;
         var estimate = counters.PeakEwmaAt(now);
         if (estimate == 0)
@@ -50,26 +50,14 @@ public sealed class PeakEwmaPolicy(Func<int, int> nextInt, Func<long> timestamp)
         {
             return null;
         }
-        if (_tracked != candidates)
-        {
-            // Once per candidate set: completions of these hosts now read the clock and feed the estimate.
-            foreach (var host in candidates)
-            {
-                host.Counters.TrackPeakEwma();
-            }
-            _tracked = candidates;
-        }
+        // Also for a single host: its completions must feed the estimate before a second host arrives.
+        var counters = _counters.For(candidates);
         if (count == 1)
         {
             return candidates[0];
         }
 
-        var firstIndex = nextInt(count);
-        var secondIndex = nextInt(count - 1);
-        if (secondIndex >= firstIndex)
-        {
-            secondIndex++;
-        }
+        var (firstIndex, secondIndex) = TwoChoices.Draw(nextInt, count);
         var first = candidates[firstIndex];
         var second = candidates[secondIndex];
         var now = timestamp();
@@ -80,7 +68,19 @@ public sealed class PeakEwmaPolicy(Func<int, int> nextInt, Func<long> timestamp)
         {
             return firstTried && secondTried ? Cheapest(candidates, firstIndex, now, context) : firstTried ? second : first;
         }
-        return Cost(second, now) < Cost(first, now) ? second : first;
+        return Cost(counters[secondIndex], now) < Cost(counters[firstIndex], now) ? second : first;
+    }
+
+    // Once per candidate set: completions of these hosts now read the clock and feed the estimate.
+    private static HostCounters[] Track(ImmutableArray<UpstreamHost> candidates)
+    {
+        var counters = new HostCounters[candidates.Length];
+        for (var i = 0; i < counters.Length; i++)
+        {
+            counters[i] = candidates[i].Counters;
+            counters[i].TrackPeakEwma();
+        }
+        return counters;
     }
 
     private static UpstreamHost Cheapest(ImmutableArray<UpstreamHost> candidates, int start, long now, in PickContext context)

@@ -21,21 +21,12 @@ public sealed class PowerOfTwoChoicesPolicy(Func<int, int> nextInt) : IBalancing
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
-        if (count == 0)
+        if (count < 2)
         {
-            return null;
-        }
-        if (count == 1)
-        {
-            return candidates[0];
+            return count == 0 ? null : candidates[0];
         }
 
-        var firstIndex = nextInt(count);
-        var secondIndex = nextInt(count - 1);
-        if (secondIndex >= firstIndex)
-        {
-            secondIndex++;
-        }
+        var (firstIndex, secondIndex) = TwoChoices.Draw(nextInt, count);
         var first = candidates[firstIndex];
         var second = candidates[secondIndex];
 

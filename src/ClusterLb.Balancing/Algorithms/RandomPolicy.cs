@@ -11,7 +11,7 @@ namespace ClusterLb.Balancing.Algorithms;
 /// <param name="nextInt">Returns a value in [0, maxExclusive); injected so tests are deterministic. Must be thread-safe.</param>
 public sealed class RandomPolicy(Func<int, int> nextInt) : IBalancingPolicy
 {
-    private PrefixSums? _sums;
+    private readonly PerCandidateSet<PrefixSums> _sums = new(static c => new PrefixSums(c));
 
     /// <summary>Uses <see cref="Random.Shared"/>.</summary>
     public RandomPolicy() : this(Random.Shared.Next) { }
@@ -20,22 +20,12 @@ public sealed class RandomPolicy(Func<int, int> nextInt) : IBalancingPolicy
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
-        if (count == 0)
+        if (count < 2)
         {
-            return null;
-        }
-        if (count == 1)
-        {
-            return candidates[0];
+            return count == 0 ? null : candidates[0];
         }
 
-        var sums = Volatile.Read(ref _sums);
-        if (sums is null || sums.Candidates != candidates)
-        {
-            sums = new PrefixSums(candidates);
-            Volatile.Write(ref _sums, sums);
-        }
-
+        var sums = _sums.For(candidates);
         var index = sums.Ends is { } ends ? IndexOf(ends, nextInt(sums.Total)) : nextInt(count);
         return Untried.From(candidates, index, context);
     }
@@ -63,7 +53,6 @@ public sealed class RandomPolicy(Func<int, int> nextInt) : IBalancingPolicy
     {
         public PrefixSums(ImmutableArray<UpstreamHost> candidates)
         {
-            Candidates = candidates;
             var equal = true;
             long total = 0;
             var ends = new int[candidates.Length];
@@ -80,8 +69,6 @@ public sealed class RandomPolicy(Func<int, int> nextInt) : IBalancingPolicy
             Total = (int)total;
             Ends = equal ? null : ends;
         }
-
-        public ImmutableArray<UpstreamHost> Candidates { get; }
 
         /// <summary>Running sums of the weights, or null when they are equal (a uniform draw suffices).</summary>
         public int[]? Ends { get; }

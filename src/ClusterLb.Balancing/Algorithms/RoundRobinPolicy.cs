@@ -15,13 +15,9 @@ public sealed class RoundRobinPolicy : IBalancingPolicy
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
-        if (count == 0)
+        if (count < 2)
         {
-            return null;
-        }
-        if (count == 1)
-        {
-            return candidates[0];
+            return count == 0 ? null : candidates[0];
         }
 
         var turn = (ulong)Interlocked.Increment(ref _next);

@@ -23,32 +23,20 @@ public sealed class SmoothWeightedRoundRobinPolicy : IBalancingPolicy
     /// </summary>
     public const long MaxBuildSteps = 1L << 22;
 
+    private readonly PerCandidateSet<int[]?> _cycles = new(CycleOf);
     private long _next = -1;
-    private Schedule? _schedule;
 
     /// <inheritdoc />
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
     {
         var count = candidates.Length;
-        if (count == 0)
+        if (count < 2)
         {
-            return null;
-        }
-        if (count == 1)
-        {
-            return candidates[0];
+            return count == 0 ? null : candidates[0];
         }
 
-        var schedule = Volatile.Read(ref _schedule);
-        if (schedule is null || schedule.Candidates != candidates)
-        {
-            // Only after the router publishes a new healthy set; concurrent builders produce equal schedules.
-            schedule = new Schedule(candidates);
-            Volatile.Write(ref _schedule, schedule);
-        }
-
+        var order = _cycles.For(candidates);
         var turn = (ulong)Interlocked.Increment(ref _next);
-        var order = schedule.Order;
         var index = order is null ? (int)(turn % (ulong)count) : order[(int)(turn % (ulong)order.Length)];
         return Untried.From(candidates, index, context);
     }
@@ -71,12 +59,13 @@ public sealed class SmoothWeightedRoundRobinPolicy : IBalancingPolicy
 
         // The sequence is scale-invariant, so 10:6:4 and 5:3:2 cycle identically; dividing keeps the array short.
         var maxTotal = Math.Max(MaxBuildSteps / weights.Length, weights.Length);
-        var scale = sum / divisor > maxTotal ? (double)maxTotal / sum : 1.0 / divisor;
+        var scaled = sum / divisor > maxTotal;
+        var scale = (double)maxTotal / sum;
         var total = 0;
         var reduced = new int[weights.Length];
         for (var i = 0; i < weights.Length; i++)
         {
-            reduced[i] = Math.Max(1, (int)(weights[i] * scale));
+            reduced[i] = scaled ? Math.Max(1, (int)(weights[i] * scale)) : weights[i] / divisor;
             total += reduced[i];
         }
 
@@ -108,31 +97,16 @@ public sealed class SmoothWeightedRoundRobinPolicy : IBalancingPolicy
         return a;
     }
 
-    private sealed class Schedule
+    // The cycle of a candidate set, or null while all weights are equal (plain rotation).
+    private static int[]? CycleOf(ImmutableArray<UpstreamHost> candidates)
     {
-        public Schedule(ImmutableArray<UpstreamHost> candidates)
+        var weights = new int[candidates.Length];
+        var equal = true;
+        for (var i = 0; i < candidates.Length; i++)
         {
-            Candidates = candidates;
-            var equal = true;
-            for (var i = 1; i < candidates.Length && equal; i++)
-            {
-                equal = candidates[i].Weight == candidates[0].Weight;
-            }
-            if (equal)
-            {
-                return;
-            }
-            var weights = new int[candidates.Length];
-            for (var i = 0; i < candidates.Length; i++)
-            {
-                weights[i] = candidates[i].Weight;
-            }
-            Order = BuildCycle(weights);
+            weights[i] = candidates[i].Weight;
+            equal &= weights[i] == weights[0];
         }
-
-        public ImmutableArray<UpstreamHost> Candidates { get; }
-
-        /// <summary>The cycle, or null when the weights are equal (plain rotation).</summary>
-        public int[]? Order { get; }
+        return equal ? null : BuildCycle(weights);
     }
 }
