@@ -94,7 +94,7 @@ public static class BalancingConfigReader
     {
         // Default ids derive from the service name, so services that leave ids out never collide in the registry.
         var id = pool.GetString("id", index == 0 ? service : $"{service}-{index + 1}");
-        var method = BalancingMethodNames.Parse(pool.GetString("method", "round-robin"));
+        var method = Parsed(pool, "method", BalancingMethodNames.Parse, "round-robin");
         var priority = pool.GetInt("priority", index);
         var checks = pool.GetConfig("health-check", Config.Empty).WithFallback(inheritedChecks);
 
@@ -244,6 +244,11 @@ public static class BalancingConfigReader
         try
         {
             return read();
+        }
+        catch (HoconException ex) when (ex.Line > 0)
+        {
+            // Position first, as every other configuration error: FILE:LINE:COL: key: reason.
+            errors.Add($"{ex.File}:{ex.Line}:{ex.Column}: {at}: {ex.Reason}");
         }
         catch (HoconException ex)
         {
