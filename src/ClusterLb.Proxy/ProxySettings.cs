@@ -1,3 +1,5 @@
+using ClusterLb.Proxy.Forwarding;
+
 namespace ClusterLb.Proxy;
 
 /// <summary>An address and port to listen on; port 0 lets the OS choose (tests).</summary>
@@ -42,7 +44,7 @@ public sealed record ProxySettings(
     public ClusterLb.Proxy.Admin.AdminAccessSettings AdminAccess { get; init; } = ClusterLb.Proxy.Admin.AdminAccessSettings.Disabled;
 
     /// <summary>Which proxies in front may name the real client (<c>clusterlb.proxy.trusted-proxies</c>, <c>real-ip-header</c>).</summary>
-    public ClusterLb.Proxy.Forwarding.ClientAddressSettings ClientAddress { get; init; } = ClusterLb.Proxy.Forwarding.ClientAddressSettings.None;
+    public ClientAddressSettings ClientAddress { get; init; } = ClientAddressSettings.None;
 
     /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
     public static ProxySettings Loopback { get; } = new(
