@@ -74,7 +74,7 @@ public class PoolOptionsConfigTests
             """).Services.ToDictionary(s => s.Name);
 
         var web = services["web"].Retries;
-        Assert.Equal((3, 10, RetrySettings.Default.MinConcurrency), (web.Attempts, web.BudgetPercent, web.MinConcurrency));
+        Assert.Equal((3, 10, RetrySettings.Default.MinPerSecond), (web.Attempts, web.BudgetPercent, web.MinPerSecond));
         Assert.True(web.RetryOn.Contains(502) && web.RetryOn.Contains(503) && !web.RetryOn.Contains(500));
         Assert.Equal((1, 10), (services["api"].Retries.Attempts, services["api"].Retries.BudgetPercent));
     }

@@ -19,7 +19,7 @@ public sealed class RouteHandle
     {
         ServiceName = serviceName;
         Retries = retries ?? RetrySettings.Default;
-        RetryBudget = new RetryBudget(Retries.BudgetPercent, Retries.MinConcurrency);
+        RetryBudget = new RetryBudget(Retries.BudgetPercent, Retries.MinPerSecond);
         _snapshot = RoutingSnapshot.Empty(serviceName);
     }
 

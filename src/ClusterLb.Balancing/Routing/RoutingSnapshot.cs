@@ -71,18 +71,4 @@ public sealed class RoutingSnapshot
     }
 
     private bool IsLastPool(PoolRoute pool) => ReferenceEquals(pool, Pools[^1]);
-
-    /// <summary>Requests in flight over every host of the service (what a retry budget is a share of).</summary>
-    public int InFlight()
-    {
-        var total = 0;
-        foreach (var pool in Pools)
-        {
-            foreach (var host in pool.All)
-            {
-                total += host.Counters.InFlight;
-            }
-        }
-        return total;
-    }
 }

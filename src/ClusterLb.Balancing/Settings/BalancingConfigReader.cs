@@ -134,7 +134,7 @@ public static class BalancingConfigReader
             c.GetInt("attempts", d.Attempts),
             ReadStatuses(c, "retry-on", d.RetryOn),
             c.GetInt("budget", d.BudgetPercent),
-            c.GetInt("min-concurrency", d.MinConcurrency));
+            c.GetInt("min-per-second", d.MinPerSecond));
     }
 
     private static BalancingOptions ReadOptions(Config pool)

@@ -112,9 +112,9 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
         {
             errors.Add($"{at}.budget: must be a percentage from 0 to 100 (was {retries.BudgetPercent}).");
         }
-        if (retries.MinConcurrency < 0)
+        if (retries.MinPerSecond < 0)
         {
-            errors.Add($"{at}.min-concurrency: must not be negative (was {retries.MinConcurrency}).");
+            errors.Add($"{at}.min-per-second: must not be negative (was {retries.MinPerSecond}).");
         }
     }
 

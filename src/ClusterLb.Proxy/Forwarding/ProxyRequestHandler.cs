@@ -50,9 +50,9 @@ public sealed partial class ProxyRequestHandler(
         }
 
         var retries = route.Retries;
+        route.RetryBudget.Deposit();
         var mayRetryStatus = retries.Attempts > 0 && !retries.RetryOn.IsEmpty && IsReplayable(context);
         var retryStatus = mayRetryStatus ? new RetryableStatusFeature(retries.RetryOn) : null;
-        var retrying = false;
         try
         {
             while (true)
@@ -76,7 +76,7 @@ public sealed partial class ProxyRequestHandler(
                 var next = attempts < retries.Attempts && MayRetry(context, error, heldBack)
                     ? Choose(context, route.Snapshot, ref tried, attempts + 1, host, out cookie)
                     : null;
-                if (next is null || (!retrying && !route.RetryBudget.TryBegin(route.Snapshot.InFlight())))
+                if (next is null || !route.RetryBudget.TryWithdraw())
                 {
                     if (heldBack != 0)
                     {
@@ -84,7 +84,6 @@ public sealed partial class ProxyRequestHandler(
                     }
                     break;
                 }
-                retrying = true;
                 attempts++;
                 metrics.Retried(route.ServiceName);
                 LogRetry(host.ServiceName, host.PoolId, host.Id, next.Id, heldBack != 0 ? heldBack.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.ToString());
@@ -96,10 +95,6 @@ public sealed partial class ProxyRequestHandler(
         }
         finally
         {
-            if (retrying)
-            {
-                route.RetryBudget.End();
-            }
             metrics.RequestAnswered(route.ServiceName, context.Response.StatusCode);
         }
     }
