@@ -63,5 +63,5 @@ public static class BalancingMethodNames
 
     /// <summary>True for the methods whose share follows host weights and therefore ramp under slow start.</summary>
     public static bool HonoursSlowStart(this BalancingMethod method) =>
-        method is BalancingMethod.RoundRobin or BalancingMethod.Random or BalancingMethod.LeastRequest;
+        method is BalancingMethod.RoundRobin or BalancingMethod.Random or BalancingMethod.LeastRequest or BalancingMethod.PowerOfTwoChoices;
 }
