@@ -82,8 +82,9 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         var client = UpstreamClientFactory.Create(settings.Upstream);
         var accessLog = settings.AccessLog.Enabled ? new AccessLog(settings.AccessLog, loggerFactory.CreateLogger<AccessLog>()) : null;
         var metrics = new ProxyMetrics(handles.Values.ToList(), meterScope, accessLog);
-        var tracing = settings.Tracing.Enabled ? new ProxyTracing(settings.Tracing, node.Name) : null;
-        var recorder = new RequestRecorder(metrics, accessLog, tracing);
+        var clients = new ClientAddressResolver(settings.ClientAddress);
+        var tracing = settings.Tracing.Enabled ? new ProxyTracing(settings.Tracing, node.Name, clients) : null;
+        var recorder = new RequestRecorder(metrics, clients, accessLog, tracing);
         var exporter = settings.Metrics.Enabled ? new MetricsExporter(settings.Metrics, meterScope) : null;
         var matcher = new ServiceMatcher(balancing.Services, handles);
         var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
@@ -109,6 +110,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                     requestConfig,
                     transformer,
                     recorder,
+                    clients,
                     sp.GetRequiredService<ILogger<ProxyRequestHandler>>());
                 // The body is counted around the handler, for the bytes metric and the access log; the request's
                 // span (when tracing is on) encloses both.

@@ -22,6 +22,7 @@ public sealed class ProxyMetrics : IDisposable
     private readonly Counter<long> _responseBytes;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _upstreamDuration;
+    private readonly Counter<long> _retries;
 
     /// <summary>
     /// Creates the instruments; <paramref name="handles"/> supplies the hosts to observe. <paramref name="scope"/>
@@ -34,6 +35,7 @@ public sealed class ProxyMetrics : IDisposable
         _requests = _meter.CreateCounter<long>("clusterlb.proxy.requests", "{request}", "Requests answered by the proxy, by service, pool, host and status class.");
         _responseBytes = _meter.CreateCounter<long>("clusterlb.proxy.response.body", "By", "Response body bytes sent to clients, by service, pool and host.");
         _requestDuration = _meter.CreateHistogram<double>("clusterlb.proxy.request.duration", "s", "Time from receiving a request to the end of its response, by service, pool and host.");
+        _retries = _meter.CreateCounter<long>("clusterlb.proxy.retries", "{retry}", "Requests sent again to another host, by service.");
         _upstreamDuration = _meter.CreateHistogram<double>("clusterlb.proxy.upstream.duration", "s", "Time from pick to the end of the forwarded exchange, per host.");
         _meter.CreateObservableCounter("clusterlb.balancer.picks", () => Observe(handles, h => h.Counters.Picks), "{pick}", "Times the balancer chose each host.");
         _meter.CreateObservableGauge("clusterlb.proxy.in_flight", () => Observe(handles, h => (long)h.Counters.InFlight), "{request}", "Requests in flight per host.");
@@ -69,6 +71,15 @@ public sealed class ProxyMetrics : IDisposable
         {
             tags.Add("status_class", StatusClass(statusCode));
             _requests.Add(1, tags);
+        }
+    }
+
+    /// <summary>Counts one retry of a request of <paramref name="service"/>.</summary>
+    public void Retried(string service)
+    {
+        if (_retries.Enabled)
+        {
+            _retries.Add(1, new KeyValuePair<string, object?>("service", service));
         }
     }
 

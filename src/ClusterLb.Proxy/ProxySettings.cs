@@ -1,3 +1,5 @@
+using ClusterLb.Proxy.Forwarding;
+
 namespace ClusterLb.Proxy;
 
 /// <summary>An address and port to listen on; port 0 lets the OS choose (tests).</summary>
@@ -52,6 +54,9 @@ public sealed record ProxySettings(
 
     /// <summary>Limits against abusive clients on the proxy listener(s) (<c>clusterlb.proxy.limits</c>).</summary>
     public ProxyLimits Limits { get; init; } = ProxyLimits.Default;
+
+    /// <summary>Which proxies in front may name the real client (<c>clusterlb.proxy.trusted-proxies</c>, <c>real-ip-header</c>).</summary>
+    public ClientAddressSettings ClientAddress { get; init; } = ClientAddressSettings.None;
 
     /// <summary>Loopback listeners on OS-chosen ports; what tests and the demo use.</summary>
     public static ProxySettings Loopback { get; } = new(

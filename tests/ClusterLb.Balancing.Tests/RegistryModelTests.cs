@@ -15,7 +15,7 @@ public sealed class RegistryModelTests
     {
         var map = new Dictionary<string, string>
         {
-            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.Random, 3),
+            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.Random, 3, BalancingOptions.Default),
             ["z"] = RegistryCodec.EncodeHost(new HostSpec("z", new Uri("https://10.0.0.9:8443/base"), 7, HostAdminState.Drain)),
             ["a"] = RegistryCodec.EncodeHost(new HostSpec("a", new Uri("http://10.0.0.1:80"), 1, HostAdminState.Down)),
         };
@@ -34,7 +34,7 @@ public sealed class RegistryModelTests
     {
         var map = new Dictionary<string, string>
         {
-            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0),
+            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0, BalancingOptions.Default),
             ["kept"] = RegistryCodec.EncodeHost(new HostSpec("kept", new Uri("http://10.0.0.1"), 1, HostAdminState.Up)),
             ["gone"] = RegistryCodec.Removed,
         };
@@ -53,7 +53,7 @@ public sealed class RegistryModelTests
     {
         var map = new Dictionary<string, string>
         {
-            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0),
+            [RegistryCodec.PoolEntry] = RegistryCodec.EncodePool("web", BalancingMethod.RoundRobin, 0, BalancingOptions.Default),
             ["good"] = RegistryCodec.EncodeHost(new HostSpec("good", new Uri("http://10.0.0.1"), 2, HostAdminState.Up)),
             ["notjson"] = "{",
             ["heavy"] = """{"address":"http://10.0.0.2","weight":100000,"state":"up"}""",

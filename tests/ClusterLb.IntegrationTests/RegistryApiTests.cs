@@ -294,6 +294,69 @@ public sealed class RegistryApiTests(ITestOutputHelper output)
         Assert.Equal("web", after.RootElement.GetProperty("services")[0].GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task A_pools_method_and_options_change_through_put_and_show_in_the_pool_and_the_status()
+    {
+        await using var harness = await StartAsync("b1");
+        using var api = Api(harness);
+
+        var changed = await api.PutAsync("/api/pools/main", """
+            {"method":"hash","hash-key":"header:X-User","hash-balance-factor":1.5,"slow-start":"30s","panic-threshold":40,
+             "affinity":{"type":"sticky-cookie","cookie-name":"lb","same-site":"strict","max-age":"1h"}}
+            """);
+        Assert.Equal(200, changed.Status);
+
+        var pool = (await api.GetAsync("/api/pools/main")).Body;
+        Assert.Equal("hash", pool.GetProperty("method").GetString());
+        var options = pool.GetProperty("options");
+        Assert.Equal(("header:X-User", 1.5, "30s", 40), (options.GetProperty("hash-key").GetString(), options.GetProperty("hash-balance-factor").GetDouble(),
+            options.GetProperty("slow-start").GetString(), options.GetProperty("panic-threshold").GetInt32()));
+        var affinity = options.GetProperty("affinity");
+        Assert.Equal(("sticky-cookie", "lb", "strict", "1h", true), (affinity.GetProperty("type").GetString(), affinity.GetProperty("cookie-name").GetString(),
+            affinity.GetProperty("same-site").GetString(), affinity.GetProperty("max-age").GetString(), affinity.GetProperty("http-only").GetBoolean()));
+
+        // The router follows: /status shows the pool's method and options, and a request gets the sticky cookie.
+        await Poll.UntilAsync(async () =>
+        {
+            using var status = await harness.StatusAsync();
+            var shown = status.RootElement.GetProperty("services").EnumerateArray().Single().GetProperty("pools").EnumerateArray().Single();
+            return shown.GetProperty("method").GetString() == "hash" && shown.GetProperty("options").TryGetProperty("hash-key", out var key) && key.GetString() == "header:X-User";
+        }, "/status to show method hash with its key");
+        var response = await harness.Client.GetAsync("/");
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("lb=", StringComparison.Ordinal) && c.Contains("SameSite=Strict"));
+
+        // A partial update keeps the other options; an affinity object replaces the whole affinity.
+        Assert.Equal(200, (await api.PutAsync("/api/pools/main", """{"panic-threshold":0,"affinity":{"type":"none"}}""")).Status);
+        var after = (await api.GetAsync("/api/pools/main")).Body.GetProperty("options");
+        Assert.Equal("header:X-User", after.GetProperty("hash-key").GetString());
+        Assert.False(after.TryGetProperty("panic-threshold", out _));
+        Assert.False(after.TryGetProperty("affinity", out _));
+    }
+
+    [Theory]
+    [InlineData("""{"method":"fastest"}""", "method")]
+    [InlineData("""{"method":"hash"}""", "hash-key")]
+    [InlineData("""{"hash-key":"body"}""", "hash-key")]
+    [InlineData("""{"hash-key":5}""", "hash-key")]
+    [InlineData("""{"hash-balance-factor":0.5}""", "hash-balance-factor")]
+    [InlineData("""{"slow-start":"soon"}""", "slow-start")]
+    [InlineData("""{"panic-threshold":150}""", "panic-threshold")]
+    [InlineData("""{"affinity":{"type":"sticky"}}""", "affinity")]
+    [InlineData("""{"affinity":{"type":"sticky-cookie","cookie-name":"a b"}}""", "affinity.cookie-name")]
+    [InlineData("""{"affinity":{"type":"client-ip","timeout":"0s"}}""", "affinity.timeout")]
+    [InlineData("""{"hash_key":"path"}""", "hash_key")]
+    public async Task A_bad_method_or_option_gets_a_400_naming_it_and_changes_nothing(string body, string field)
+    {
+        await using var harness = await StartAsync("b1");
+        using var api = Api(harness);
+
+        var answer = await api.PutAsync("/api/pools/main", body);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Contains(field, answer.ToString());
+        await AssertUnchangedAsync(api);
+    }
+
     private async Task<NodeHarness> StartAsync(params string[] backendNames)
     {
         var backends = await NodeHarness.StartBackendsAsync(backendNames);

@@ -9,6 +9,9 @@ namespace ClusterLb.Balancing.Algorithms;
 /// </summary>
 public interface IBalancingPolicy
 {
-    /// <summary>Returns one of <paramref name="candidates"/>, or null when there are none.</summary>
-    UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates);
+    /// <summary>
+    /// Returns one of <paramref name="candidates"/>, or null when there are none. A host the request already tried
+    /// (<see cref="PickContext.WasTried"/>) is returned only when every candidate was tried.
+    /// </summary>
+    UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context);
 }

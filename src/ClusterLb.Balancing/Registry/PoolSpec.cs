@@ -9,4 +9,8 @@ namespace ClusterLb.Balancing.Registry;
 /// <param name="Method">How requests are spread over the pool's hosts.</param>
 /// <param name="Priority">Lower is preferred; the next pool is used only when this one has no healthy host.</param>
 /// <param name="Hosts">The pool's hosts, ordered by id.</param>
-public sealed record PoolSpec(string Id, string Service, BalancingMethod Method, int Priority, ImmutableArray<HostSpec> Hosts);
+public sealed record PoolSpec(string Id, string Service, BalancingMethod Method, int Priority, ImmutableArray<HostSpec> Hosts)
+{
+    /// <summary>The method's options, affinity, slow start and panic threshold.</summary>
+    public BalancingOptions Options { get; init; } = BalancingOptions.Default;
+}

@@ -9,7 +9,7 @@ namespace ClusterLb.Balancing.Registry;
 /// <summary>
 /// The value format of a pool key's entries: compact JSON strings, because the CRDT serializer carries strings
 /// natively and JSON keeps a value readable in a dump. The <see cref="PoolEntry"/> entry is
-/// <c>{"service":"web","method":"round-robin","priority":0}</c>; a host entry is
+/// <c>{"service":"web","method":"hash","priority":0,"hash-key":"header:X-User"}</c>; a host entry is
 /// <c>{"address":"http://10.0.0.5:8080/","weight":1,"state":"up"}</c>.
 /// </summary>
 public static class RegistryCodec
@@ -28,13 +28,14 @@ public static class RegistryCodec
     /// <summary>True when <paramref name="json"/> is a removed host's tombstone.</summary>
     public static bool IsRemoved(string json) => string.Equals(json, Removed, StringComparison.Ordinal);
 
-    /// <summary>The pool's own entry.</summary>
-    public static string EncodePool(string service, BalancingMethod method, int priority) =>
+    /// <summary>The pool's own entry; options that differ from the defaults follow the method (<see cref="BalancingOptionsJson"/>).</summary>
+    public static string EncodePool(string service, BalancingMethod method, int priority, BalancingOptions options) =>
         Write(w =>
         {
             w.WriteString("service", service);
             w.WriteString("method", method.ToConfigName());
             w.WriteNumber("priority", priority);
+            BalancingOptionsJson.Write(w, options);
         });
 
     /// <summary>A host's entry (its id is the entry's key).</summary>
@@ -61,7 +62,7 @@ public static class RegistryCodec
     /// </summary>
     public static PoolSpec? DecodePool(string poolId, IReadOnlyDictionary<string, string> map, List<string>? problems = null)
     {
-        if (!map.TryGetValue(PoolEntry, out var poolJson) || !TryDecodePoolEntry(poolJson, out var service, out var method, out var priority))
+        if (!map.TryGetValue(PoolEntry, out var poolJson) || !TryDecodePoolEntry(poolJson, out var service, out var method, out var priority, out var options))
         {
             if (map.TryGetValue(PoolEntry, out _))
             {
@@ -85,7 +86,7 @@ public static class RegistryCodec
                 problems?.Add($"pool '{poolId}': unreadable host entry '{id}'");
             }
         }
-        return new PoolSpec(poolId, service, method, priority, hosts.ToImmutable());
+        return new PoolSpec(poolId, service, method, priority, hosts.ToImmutable()) { Options = options };
     }
 
     /// <summary>Reads a host entry.</summary>
@@ -124,11 +125,12 @@ public static class RegistryCodec
         _ => null,
     };
 
-    private static bool TryDecodePoolEntry(string json, out string service, out BalancingMethod method, out int priority)
+    private static bool TryDecodePoolEntry(string json, out string service, out BalancingMethod method, out int priority, out BalancingOptions options)
     {
         service = string.Empty;
         method = BalancingMethod.RoundRobin;
         priority = 0;
+        options = BalancingOptions.Default;
         try
         {
             using var doc = JsonDocument.Parse(json);
@@ -136,6 +138,8 @@ public static class RegistryCodec
             service = root.GetProperty("service").GetString() ?? string.Empty;
             method = BalancingMethodNames.Parse(root.GetProperty("method").GetString() ?? string.Empty);
             priority = root.GetProperty("priority").GetInt32();
+            // Option fields this node does not know (written by a newer node) are ignored; a bad value makes the pool unreadable.
+            options = BalancingOptionsJson.Read(root, BalancingOptions.Default);
             return service.Length > 0;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

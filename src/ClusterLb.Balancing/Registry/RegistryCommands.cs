@@ -6,10 +6,21 @@ namespace ClusterLb.Balancing.Registry;
 public abstract record RegistryCommand;
 
 /// <summary>Creates an empty pool in <paramref name="Service"/>.</summary>
-public sealed record CreatePool(string Id, string Service, BalancingMethod Method, int Priority) : RegistryCommand;
+public sealed record CreatePool(string Id, string Service, BalancingMethod Method, int Priority) : RegistryCommand
+{
+    /// <summary>The method's options, affinity, slow start and panic threshold.</summary>
+    public BalancingOptions Options { get; init; } = BalancingOptions.Default;
+}
 
-/// <summary>Changes a pool's method and/or priority; null keeps the current value.</summary>
-public sealed record UpdatePool(string PoolId, BalancingMethod? Method, int? Priority) : RegistryCommand;
+/// <summary>Changes a pool's method, priority and/or options; null keeps the current value.</summary>
+/// <param name="PoolId">The pool.</param>
+/// <param name="Method">New method, or null.</param>
+/// <param name="Priority">New priority, or null.</param>
+/// <param name="Options">
+/// The option fields to change, as a JSON object in <see cref="BalancingOptionsJson"/>'s format (applied over the
+/// pool's current options inside the replicated write), or null.
+/// </param>
+public sealed record UpdatePool(string PoolId, BalancingMethod? Method, int? Priority, string? Options = null) : RegistryCommand;
 
 /// <summary>Deletes a pool and its hosts (their in-flight requests finish).</summary>
 public sealed record DeletePool(string PoolId) : RegistryCommand;

@@ -21,10 +21,10 @@ public static class RegistryValidator
     public static RegistryWriteResult? Check(RegistryCommand command, IReadOnlySet<string> services) => command switch
     {
         null => RegistryWriteResult.Invalid("command", "a command is required"),
-        CreatePool c => Id(c.Id, "id", "pool") ?? Service(c.Service, services) ?? Method(c.Method) ?? Priority(c.Priority),
-        UpdatePool u => u.Method is null && u.Priority is null
-            ? RegistryWriteResult.Invalid("method", "nothing to change: give method and/or priority")
-            : (u.Method is { } m ? Method(m) : null) ?? (u.Priority is { } p ? Priority(p) : null),
+        CreatePool c => Id(c.Id, "id", "pool") ?? Service(c.Service, services) ?? Options(c.Method, c.Options) ?? Priority(c.Priority),
+        UpdatePool u => u.Method is null && u.Priority is null && u.Options is null
+            ? RegistryWriteResult.Invalid("method", "nothing to change: give method, priority and/or an option")
+            : (u.Method is { } m ? Method(m) : null) ?? (u.Priority is { } p ? Priority(p) : null) ?? OptionsFormat(u.Options),
         DeletePool => null,
         AddHost a => Id(a.Id, "id", "host") ?? Address(a.Address) ?? Weight(a.Weight),
         UpdateHost u => Weight(u.Weight),
@@ -48,7 +48,33 @@ public static class RegistryValidator
             : RegistryWriteResult.Invalid("service", $"unknown service '{service}'; services come from the configuration ({string.Join(", ", services.Order(StringComparer.Ordinal))})");
 
     private static RegistryWriteResult? Method(BalancingMethod method) =>
-        Enum.IsDefined(method) ? null : RegistryWriteResult.Invalid("method", $"must be round-robin or random (was {(int)method})");
+        Enum.IsDefined(method) ? null : RegistryWriteResult.Invalid("method", $"must be one of {BalancingMethodNames.Expected} (was {(int)method})");
+
+    /// <summary>The first rule <paramref name="options"/> breaks for <paramref name="method"/>, or null.</summary>
+    public static RegistryWriteResult? Options(BalancingMethod method, BalancingOptions options) =>
+        BalancingOptionsRules.Check(method, options).Select(p => RegistryWriteResult.Invalid(p.Option, p.Reason)).FirstOrDefault();
+
+    private static RegistryWriteResult? OptionsFormat(string? options)
+    {
+        if (options is null)
+        {
+            return null;
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(options);
+            BalancingOptionsJson.Read(doc.RootElement, BalancingOptions.Default);
+            return null;
+        }
+        catch (BalancingOptionFormatException ex)
+        {
+            return RegistryWriteResult.Invalid(ex.Option, ex.Reason);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return RegistryWriteResult.Invalid("body", ex.Message);
+        }
+    }
 
     private static RegistryWriteResult? Priority(int priority) =>
         priority is >= MinPriority and <= MaxPriority

@@ -11,10 +11,14 @@ public sealed record HostView(HostSpec Spec, string Health, long InFlight);
 /// <summary>A pool as the admin API shows it.</summary>
 /// <param name="Id">Pool id.</param>
 /// <param name="Service">The service it serves.</param>
-/// <param name="Method">Method name (<c>round-robin</c>, <c>random</c>).</param>
+/// <param name="Method">Method name (<c>round-robin</c>, <c>hash</c>, ...).</param>
 /// <param name="Priority">Priority (lower first).</param>
 /// <param name="Hosts">Hosts ordered by id.</param>
-public sealed record PoolView(string Id, string Service, string Method, int Priority, ImmutableArray<HostView> Hosts);
+public sealed record PoolView(string Id, string Service, string Method, int Priority, ImmutableArray<HostView> Hosts)
+{
+    /// <summary>The method's options, affinity, slow start and panic threshold.</summary>
+    public Settings.BalancingOptions Options { get; init; } = Settings.BalancingOptions.Default;
+}
 
 /// <summary>A service as the admin API shows it: its match (from HOCON) and its pools in priority order.</summary>
 public sealed record ServiceView(string Name, ImmutableArray<string> Hosts, string PathPrefix, ImmutableArray<string> Pools);

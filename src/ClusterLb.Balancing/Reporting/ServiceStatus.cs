@@ -1,3 +1,5 @@
+using ClusterLb.Balancing.Settings;
+
 namespace ClusterLb.Balancing.Reporting;
 
 /// <summary>One host as the status endpoint shows it.</summary>
@@ -23,7 +25,12 @@ public sealed record HostStatus(
     int ConsecutiveFailures,
     int InFlight,
     long Picks,
-    double? LatencyEwmaMs);
+    double? LatencyEwmaMs)
+{
+    /// <summary>The share of its weight a slow-starting host gets now, in percent; absent when it is not ramping.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? SlowStartPercent { get; init; }
+}
 
 /// <summary>One pool of a service.</summary>
 /// <param name="Id">Pool id.</param>
@@ -31,7 +38,17 @@ public sealed record HostStatus(
 /// <param name="Method">Configured method name; <c>(weighted)</c> is appended when weights differ.</param>
 /// <param name="Detail">Summary such as <c>2/3 hosts healthy</c>.</param>
 /// <param name="Hosts">The pool's hosts in configuration order.</param>
-public sealed record PoolStatus(string Id, int Priority, string Method, string Detail, IReadOnlyList<HostStatus> Hosts);
+public sealed record PoolStatus(string Id, int Priority, string Method, string Detail, IReadOnlyList<HostStatus> Hosts)
+{
+    /// <summary>The method's options, affinity, slow start and panic threshold (only those set).</summary>
+    public PoolOptionsStatus Options { get; init; } = PoolOptionsStatus.From(BalancingOptions.Default);
+
+    /// <summary>
+    /// True while fewer than the panic threshold of the pool's hosts are healthy, so it balances over all of them
+    /// that the operator has not taken out (Envoy's panic mode).
+    /// </summary>
+    public bool Panic { get; init; }
+}
 
 /// <summary>One service, as its router actor reports it.</summary>
 /// <param name="Name">Service name.</param>

@@ -1,3 +1,5 @@
+using ClusterLb.Balancing.Settings;
+
 namespace ClusterLb.Balancing.Routing;
 
 /// <summary>
@@ -11,14 +13,24 @@ public sealed class RouteHandle
     private RoutingSnapshot _snapshot;
 
     /// <summary>Creates a handle that routes nowhere until the first <see cref="Publish"/>.</summary>
-    public RouteHandle(string serviceName)
+    /// <param name="serviceName">The service.</param>
+    /// <param name="retries">The service's retry settings; null for the defaults.</param>
+    public RouteHandle(string serviceName, RetrySettings? retries = null)
     {
         ServiceName = serviceName;
+        Retries = retries ?? RetrySettings.Default;
+        RetryBudget = new RetryBudget(Retries.BudgetPercent, Retries.MinPerSecond);
         _snapshot = RoutingSnapshot.Empty(serviceName);
     }
 
     /// <summary>Service name.</summary>
     public string ServiceName { get; }
+
+    /// <summary>When a failed request goes to another host.</summary>
+    public RetrySettings Retries { get; }
+
+    /// <summary>The service's retry budget.</summary>
+    public RetryBudget RetryBudget { get; }
 
     /// <summary>The latest published snapshot.</summary>
     public RoutingSnapshot Snapshot => Volatile.Read(ref _snapshot);
@@ -38,12 +50,21 @@ public sealed class RouteHandle
     /// Chooses a host and counts it in flight; null when no pool has a healthy host (the caller answers 503
     /// with <see cref="RoutingSnapshot.NoHostReason"/>). Every non-null pick must be followed by <see cref="Complete"/>.
     /// </summary>
-    public UpstreamHost? Pick()
+    public UpstreamHost? Pick() => Pick(default);
+
+    /// <summary>Like <see cref="Pick()"/>, for a request described by <paramref name="context"/>.</summary>
+    public UpstreamHost? Pick(in PickContext context)
     {
-        var host = Volatile.Read(ref _snapshot).Pick();
+        var host = Volatile.Read(ref _snapshot).Pick(context);
         host?.Counters.OnPicked();
         return host;
     }
+
+    /// <summary>
+    /// Counts a host chosen outside <see cref="Pick()"/> (from <see cref="RoutingSnapshot.Pick(in PickContext)"/>) in
+    /// flight; it must be followed by <see cref="Complete"/>.
+    /// </summary>
+    public static void Track(UpstreamHost host) => host.Counters.OnPicked();
 
     /// <summary>Ends a picked request: in-flight and latency counters, then passive health feedback.</summary>
     public static void Complete(UpstreamHost host, in RequestOutcome outcome)

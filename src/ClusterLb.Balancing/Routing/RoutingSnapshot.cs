@@ -18,6 +18,10 @@ public sealed class RoutingSnapshot
         {
             HealthyHosts += pool.Healthy.Length;
             TotalHosts += pool.All.Length;
+            if (Active is null && pool.Healthy.Length > 0)
+            {
+                Active = pool;
+            }
         }
         NoHostReason = $"no healthy upstream host for service '{serviceName}' ({HealthyHosts}/{TotalHosts} hosts healthy)";
     }
@@ -34,6 +38,9 @@ public sealed class RoutingSnapshot
     /// <summary>Pools in priority order.</summary>
     public ImmutableArray<PoolRoute> Pools { get; }
 
+    /// <summary>The first pool, in priority order, with a routable host: the one requests go to; null when none.</summary>
+    public PoolRoute? Active { get; }
+
     /// <summary>Healthy hosts over all pools.</summary>
     public int HealthyHosts { get; }
 
@@ -44,18 +51,24 @@ public sealed class RoutingSnapshot
     public string NoHostReason { get; }
 
     /// <summary>
-    /// Picks from the first pool, in priority order, that has a healthy host; null when no pool has one.
+    /// Picks from the first pool, in priority order, that has a healthy host; null when no pool has one. A retry
+    /// whose tried hosts fill a pool moves on to the next pool.
     /// </summary>
-    public UpstreamHost? Pick()
+    public UpstreamHost? Pick() => Pick(default);
+
+    /// <summary>Picks for a request described by <paramref name="context"/>.</summary>
+    public UpstreamHost? Pick(in PickContext context)
     {
         foreach (var pool in Pools)
         {
-            var host = pool.Policy.Pick(pool.Healthy);
-            if (host is not null)
+            var host = pool.Pick(context);
+            if (host is not null && (!context.WasTried(host) || IsLastPool(pool)))
             {
                 return host;
             }
         }
         return null;
     }
+
+    private bool IsLastPool(PoolRoute pool) => ReferenceEquals(pool, Pools[^1]);
 }

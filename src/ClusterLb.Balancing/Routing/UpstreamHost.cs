@@ -30,6 +30,9 @@ public sealed class UpstreamHost
         Outcomes = outcomes;
         // YARP wants a destination prefix without a trailing slash; computing it once keeps it off the request path.
         DestinationPrefix = settings.Address.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        // Pool and host id, not the address: every node derives the same id, and a cookie leaks no address.
+        AffinityId = StableHash.Of($"{poolId}/{settings.Id}");
+        AffinityToken = AffinityId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Name of the service the host belongs to.</summary>
@@ -47,7 +50,16 @@ public sealed class UpstreamHost
     /// <summary>Address as a forwarding prefix (scheme, authority, optional base path; no trailing slash).</summary>
     public string DestinationPrefix { get; }
 
-    /// <summary>Relative weight.</summary>
+    /// <summary>
+    /// Opaque, stable id of this pool's host, the same on every node (a hash of pool and host id); sticky cookies
+    /// carry it as <see cref="AffinityToken"/>, and consistent hashing places the host by it.
+    /// </summary>
+    public ulong AffinityId { get; }
+
+    /// <summary><see cref="AffinityId"/> as 16 lowercase hex digits, the sticky cookie's value.</summary>
+    public string AffinityToken { get; }
+
+    /// <summary>Relative weight (during slow start, the ramped weight the router published).</summary>
     public int Weight { get; }
 
     /// <summary>How proxied traffic may mark this host down.</summary>

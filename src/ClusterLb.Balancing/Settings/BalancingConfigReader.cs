@@ -20,6 +20,7 @@ public static class BalancingConfigReader
         var origins = new Dictionary<string, HoconOrigin>(StringComparer.Ordinal);
         var errors = new List<string>();
         var defaults = config.GetConfig("clusterlb.health-check", Config.Empty);
+        var retryDefaults = config.GetConfig("clusterlb.retries", Config.Empty);
         var services = new List<ServiceSettings>();
 
         if (config.HasPath("clusterlb.services"))
@@ -34,7 +35,7 @@ public static class BalancingConfigReader
                     continue;
                 }
                 origins[at] = service.Root.Origin;
-                var parsed = Guard(errors, at, () => ReadService(name, service, defaults, at, origins, errors));
+                var parsed = Guard(errors, at, () => ReadService(name, service, defaults, retryDefaults, at, origins, errors));
                 if (parsed is not null)
                 {
                     services.Add(parsed);
@@ -56,7 +57,7 @@ public static class BalancingConfigReader
         }
     }
 
-    private static ServiceSettings ReadService(string name, Config service, Config defaults, string at, Dictionary<string, HoconOrigin> origins, List<string> errors)
+    private static ServiceSettings ReadService(string name, Config service, Config defaults, Config retryDefaults, string at, Dictionary<string, HoconOrigin> origins, List<string> errors)
     {
         var match = service.GetConfig("match", Config.Empty);
         var hosts = match.HasPath("hosts") ? match.GetStringList("hosts").ToImmutableArray() : ImmutableArray<string>.Empty;
@@ -85,6 +86,7 @@ public static class BalancingConfigReader
         {
             RuntimeHealthCheck = runtime?.Item1 ?? HealthCheckSettings.Default,
             RuntimePassive = runtime?.Item2 ?? PassiveHealthSettings.Default,
+            Retries = Guard(errors, $"{at}.retries", () => ReadRetries(service.GetConfig("retries", Config.Empty).WithFallback(retryDefaults))) ?? RetrySettings.Default,
         };
     }
 
@@ -92,7 +94,7 @@ public static class BalancingConfigReader
     {
         // Default ids derive from the service name, so services that leave ids out never collide in the registry.
         var id = pool.GetString("id", index == 0 ? service : $"{service}-{index + 1}");
-        var method = BalancingMethodNames.Parse(pool.GetString("method", "round-robin"));
+        var method = Parsed(pool, "method", BalancingMethodNames.Parse, "round-robin");
         var priority = pool.GetInt("priority", index);
         var checks = pool.GetConfig("health-check", Config.Empty).WithFallback(inheritedChecks);
 
@@ -119,7 +121,63 @@ public static class BalancingConfigReader
             }
         }
 
-        return new PoolSettings(id, method, priority, [.. hosts], ReadHealthCheck(checks), ReadPassive(checks.GetConfig("passive", Config.Empty)));
+        return new PoolSettings(id, method, priority, [.. hosts], ReadHealthCheck(checks), ReadPassive(checks.GetConfig("passive", Config.Empty)))
+        {
+            Options = ReadOptions(pool),
+        };
+    }
+
+    private static RetrySettings ReadRetries(Config c)
+    {
+        var d = RetrySettings.Default;
+        return new RetrySettings(
+            c.GetInt("attempts", d.Attempts),
+            ReadStatuses(c, "retry-on", d.RetryOn),
+            c.GetInt("budget", d.BudgetPercent),
+            c.GetInt("min-per-second", d.MinPerSecond));
+    }
+
+    private static BalancingOptions ReadOptions(Config pool)
+    {
+        var d = BalancingOptions.Default;
+        return new BalancingOptions(
+            pool.HasPath("hash-key") ? Parsed(pool, "hash-key", HashKey.Parse) : null,
+            pool.GetDouble("hash-balance-factor", d.HashBalanceFactor),
+            pool.GetDuration("slow-start", d.SlowStart),
+            pool.GetInt("panic-threshold", d.PanicThreshold),
+            pool.HasPath("affinity") ? ReadAffinity(pool.GetConfig("affinity")) : d.Affinity);
+    }
+
+    private static AffinitySettings ReadAffinity(Config c)
+    {
+        var d = AffinitySettings.None;
+        var cookie = d.Cookie;
+        return new AffinitySettings(
+            Parsed(c, "type", BalancingOptionsRules.ParseAffinityMode, "none"),
+            new StickyCookieSettings(
+                c.GetString("cookie-name", cookie.Name),
+                c.GetBool("http-only", cookie.HttpOnly),
+                Parsed(c, "same-site", BalancingOptionsRules.ParseSameSite, "lax"),
+                c.GetDuration("max-age", cookie.MaxAge),
+                c.GetString("path", cookie.Path)),
+            c.GetDuration("timeout", d.ClientIpTimeout));
+    }
+
+    private static T Parsed<T>(Config c, string path, Func<string, T> parse, string? fallback = null)
+    {
+        var value = c.GetValue(path);
+        if (value is null)
+        {
+            return parse(fallback ?? throw new HoconException($"{path} is required"));
+        }
+        try
+        {
+            return parse(c.GetString(path));
+        }
+        catch (FormatException ex)
+        {
+            throw new HoconException(value.Origin, ex.Message);
+        }
     }
 
     private static HealthCheckSettings ReadHealthCheck(Config c)
@@ -186,6 +244,11 @@ public static class BalancingConfigReader
         try
         {
             return read();
+        }
+        catch (HoconException ex) when (ex.Line > 0)
+        {
+            // Position first, as every other configuration error: FILE:LINE:COL: key: reason.
+            errors.Add($"{ex.File}:{ex.Line}:{ex.Column}: {at}: {ex.Reason}");
         }
         catch (HoconException ex)
         {

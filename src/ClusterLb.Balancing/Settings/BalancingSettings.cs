@@ -45,6 +45,7 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
                 errors.Add($"{at}.pools: a service needs at least one pool.");
                 continue;
             }
+            ValidateRetries(service.Retries, $"{at}.retries", errors);
             var poolErrors = errors.Count;
             for (var p = 0; p < service.Pools.Length; p++)
             {
@@ -98,6 +99,23 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
         }
 
         ValidateChecks(pool.HealthCheck, pool.Passive, at, errors);
+        errors.AddRange(BalancingOptionsRules.Check(pool.Method, pool.Options).Select(p => $"{at}.{p.Option}: {p.Reason}."));
+    }
+
+    private static void ValidateRetries(RetrySettings retries, string at, List<string> errors)
+    {
+        if (retries.Attempts is < 0 or > RetrySettings.MaxAttempts)
+        {
+            errors.Add($"{at}.attempts: must be from 0 (off) to {RetrySettings.MaxAttempts} (was {retries.Attempts}).");
+        }
+        if (retries.BudgetPercent is < 0 or > 100)
+        {
+            errors.Add($"{at}.budget: must be a percentage from 0 to 100 (was {retries.BudgetPercent}).");
+        }
+        if (retries.MinPerSecond < 0)
+        {
+            errors.Add($"{at}.min-per-second: must not be negative (was {retries.MinPerSecond}).");
+        }
     }
 
     private static string CheckTail(string error)

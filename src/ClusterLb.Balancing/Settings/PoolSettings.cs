@@ -17,6 +17,9 @@ public sealed record PoolSettings(
     HealthCheckSettings HealthCheck,
     PassiveHealthSettings Passive)
 {
+    /// <summary>The method's options, affinity, slow start and panic threshold.</summary>
+    public BalancingOptions Options { get; init; } = BalancingOptions.Default;
+
     /// <summary>True when at least two hosts have different weights.</summary>
     public bool HasUnequalWeights => Hosts.Length > 1 && Hosts.Any(h => h.Weight != Hosts[0].Weight);
 }

@@ -26,6 +26,9 @@ public sealed record ServiceSettings(string Name, ServiceMatch Match, ImmutableA
     /// <summary>Passive checks of pools created at runtime, layered like <see cref="RuntimeHealthCheck"/>.</summary>
     public PassiveHealthSettings RuntimePassive { get; init; } = PassiveHealthSettings.Default;
 
+    /// <summary>Retries on another host (<c>retries</c> over <c>clusterlb.retries</c>).</summary>
+    public RetrySettings Retries { get; init; } = RetrySettings.Default;
+
     /// <summary>Every host of every pool.</summary>
     public int HostCount => Pools.Sum(p => p.Hosts.Length);
 }

@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Net;
+using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Hosting;
@@ -99,6 +102,7 @@ public static class NodeConfigReader
             AccessLog = ReadAccessLog(config, errors),
             Tracing = ReadTracing(config, errors),
             Limits = ReadLimits(config, errors),
+            ClientAddress = ReadClientAddress(config, errors),
         };
     }
 
@@ -171,7 +175,6 @@ public static class NodeConfigReader
             errors.Add(Located(config, $"{At}.queue-size", $"must be at least 1 (was {settings.QueueSize})"));
         }
         return settings;
-
     }
 
     private static ProxyLimits ReadLimits(Config config, List<string> errors)
@@ -229,6 +232,33 @@ public static class NodeConfigReader
             errors.Add(Located(config, $"{At}.max-concurrent-connections", "must not be negative (0 = unbounded)"));
         }
         return limits;
+    }
+
+    private static ClientAddressSettings ReadClientAddress(Config config, List<string> errors)
+    {
+        var networks = ImmutableArray.CreateBuilder<IPNetwork>();
+        if (config.HasPath("clusterlb.proxy.trusted-proxies"))
+        {
+            foreach (var text in config.GetStringList("clusterlb.proxy.trusted-proxies"))
+            {
+                // A bare address is a network of one.
+                var cidr = text.Contains('/') ? text : text + (text.Contains(':') ? "/128" : "/32");
+                if (IPNetwork.TryParse(cidr.Trim(), out var network))
+                {
+                    networks.Add(network);
+                }
+                else
+                {
+                    errors.Add(Located(config, "clusterlb.proxy.trusted-proxies", $"'{text}' is not an address or a CIDR network like 10.0.0.0/8 or fd00::/8"));
+                }
+            }
+        }
+        var header = config.GetString("clusterlb.proxy.real-ip-header", ClientAddressSettings.None.RealIpHeader).Trim();
+        if (header.Length == 0 || header.Any(c => c <= ' ' || c == ':'))
+        {
+            errors.Add(Located(config, "clusterlb.proxy.real-ip-header", $"'{header}' is not a header name"));
+        }
+        return new ClientAddressSettings(networks.ToImmutable(), header);
     }
 
     private static ListenerSettings ReadListener(Config config, string at, string bind, int port, List<string> errors)

@@ -43,4 +43,16 @@ public sealed class ForwardingTransformer(bool preserveHost) : HttpTransformer
             headers.TryAddWithoutValidation(ForwardedHost, host.Value);
         }
     }
+
+    /// <inheritdoc />
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        // A status the service retries is held back, headers and body, so the handler can send the request elsewhere.
+        if (proxyResponse is not null && httpContext.Features.Get<RetryableStatusFeature>() is { } retry && retry.Statuses.Contains((int)proxyResponse.StatusCode))
+        {
+            retry.HeldBack = (int)proxyResponse.StatusCode;
+            return ValueTask.FromResult(false);
+        }
+        return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
 }

@@ -51,7 +51,8 @@ public sealed class ServiceMatcher
         return service.Match.Hosts.Select(h => new Entry(h, prefix, handle));
     }
 
-    private static ReadOnlySpan<char> HostWithoutPort(string? hostHeader)
+    /// <summary>The host part of a Host header value (IPv6 literals keep their brackets).</summary>
+    public static ReadOnlySpan<char> HostWithoutPort(string? hostHeader)
     {
         if (string.IsNullOrEmpty(hostHeader))
         {

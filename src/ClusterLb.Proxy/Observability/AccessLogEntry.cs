@@ -4,7 +4,7 @@ namespace ClusterLb.Proxy.Observability;
 
 /// <summary>One access log line before formatting; built on the request thread, formatted by the writer.</summary>
 /// <param name="Time">When the response completed (UTC).</param>
-/// <param name="Client">The client address (<see cref="ClientAddress"/>).</param>
+/// <param name="Client">The real client address (<see cref="Forwarding.ClientAddressResolver"/>: the peer, or behind trusted proxies the client they name).</param>
 /// <param name="Method">Request method.</param>
 /// <param name="Host">Request Host header.</param>
 /// <param name="Path">Request path (the query string is left out: it often carries secrets).</param>

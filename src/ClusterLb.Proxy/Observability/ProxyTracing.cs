@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Proxy.Forwarding;
 using Microsoft.AspNetCore.Http;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -22,10 +23,12 @@ public sealed class ProxyTracing : IDisposable
 
     private readonly ActivitySource _source = new(SourceName);
     private readonly TracerProvider _provider;
+    private readonly ClientAddressResolver _clients;
 
-    /// <summary>Starts the tracer provider of node <paramref name="nodeName"/>.</summary>
-    public ProxyTracing(TracingSettings settings, string nodeName)
+    /// <summary>Starts the tracer provider of node <paramref name="nodeName"/>; spans name the real client by <paramref name="clients"/>.</summary>
+    public ProxyTracing(TracingSettings settings, string nodeName, ClientAddressResolver clients)
     {
+        _clients = clients;
         var options = new OtlpExporterOptions
         {
             Endpoint = ExportUri(settings),
@@ -127,7 +130,7 @@ public sealed class ProxyTracing : IDisposable
             span.SetTag("http.request.method", request.Method);
             span.SetTag("url.path", request.Path.Value);
             span.SetTag("server.address", request.Host.Host);
-            span.SetTag("client.address", ClientAddress.Of(context));
+            span.SetTag("client.address", _clients.Resolve(context)?.ToString());
         }
         return span;
     }

@@ -1,23 +1,28 @@
 using System.Diagnostics;
+using ClusterLb.Balancing.Routing;
+using ClusterLb.Proxy.Forwarding;
 using Microsoft.AspNetCore.Http;
 
 namespace ClusterLb.Proxy.Observability;
 
 /// <summary>
-/// Where the request path reports each finished request: the request metrics, and the access log when it is on.
-/// One call per request, after the response is complete, so the request path needs to know nothing else.
+/// Where the request path reports what happened: each attempt on a host and each retry to the metrics, and each
+/// finished request (once, after the response is complete) to the metrics, the span and the access log when on,
+/// so the request path needs to know nothing else. The access log names the real client (<paramref name="clients"/>).
 /// </summary>
-public sealed class RequestRecorder(ProxyMetrics metrics, AccessLog? accessLog = null, ProxyTracing? tracing = null)
+public sealed class RequestRecorder(ProxyMetrics metrics, ClientAddressResolver clients, AccessLog? accessLog = null, ProxyTracing? tracing = null)
 {
+    /// <summary>Records one forwarded exchange with <paramref name="host"/>, which took <paramref name="elapsed"/>.</summary>
+    public void Attempted(UpstreamHost host, TimeSpan elapsed) => metrics.UpstreamCompleted(host, elapsed);
+
+    /// <summary>Records that a request of <paramref name="service"/> is sent again to another host.</summary>
+    public void Retried(string service) => metrics.Retried(service);
+
     /// <summary>Records one finished request.</summary>
     public void Record(HttpContext context, in RequestRecord request)
     {
         var total = Stopwatch.GetElapsedTime(request.ReceivedTimestamp);
         var response = context.Response;
-        if (request.Host is { } host)
-        {
-            metrics.UpstreamCompleted(host, request.UpstreamDuration);
-        }
         tracing?.Annotate(request.Service, request.Host, request.Retries);
         var bytesSent = ResponseBodyCounter.BytesSent(context);
         metrics.RequestAnswered(request.Service, request.Host, response.StatusCode, bytesSent, total);
@@ -27,7 +32,7 @@ public sealed class RequestRecorder(ProxyMetrics metrics, AccessLog? accessLog =
             var upstream = request.Host;
             accessLog.Enqueue(new AccessLogEntry(
                 DateTime.UtcNow,
-                ClientAddress.Of(context),
+                clients.Resolve(context)?.ToString() ?? string.Empty,
                 http.Method,
                 http.Host.Value ?? string.Empty,
                 http.Path.Value ?? string.Empty,

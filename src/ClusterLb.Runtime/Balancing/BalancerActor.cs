@@ -49,7 +49,7 @@ public sealed class BalancerActor : ReceiveActor
 
     /// <summary>Creates one handle per service, for the front end and the routers to share.</summary>
     public static IReadOnlyDictionary<string, RouteHandle> CreateHandles(BalancingSettings settings) =>
-        settings.Services.ToDictionary(s => s.Name, s => new RouteHandle(s.Name), StringComparer.Ordinal);
+        settings.Services.ToDictionary(s => s.Name, s => new RouteHandle(s.Name, s.Retries), StringComparer.Ordinal);
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -23,8 +23,11 @@ namespace ClusterLb.Runtime.Balancing;
 /// A host is in rotation when its checker says up and its operator state is <see cref="HostAdminState.Up"/>.
 /// A removed host leaves the next snapshot at once; requests already holding it finish (drain) and its checker stops.
 /// </remarks>
-public sealed class RouterActor : ReceiveActor
+public sealed class RouterActor : ReceiveActor, IWithTimers
 {
+    private const string SlowStartTimer = "slow-start";
+    private const string AffinitySweepTimer = "affinity-sweep";
+    private static readonly TimeSpan AffinitySweepInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
     private readonly ServiceSettings _service;
     private readonly RouteHandle _handle;
@@ -49,7 +52,12 @@ public sealed class RouterActor : ReceiveActor
         Receive<ServicePools>(OnPools);
         Receive<HostHealthChanged>(OnHealthChanged);
         Receive<GetServiceStatus>(_ => ReplyStatus());
+        Receive<SlowStartTick>(_ => OnSlowStartTick());
+        Receive<SweepClientAffinity>(_ => SweepAffinity());
     }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for a router.</summary>
     public static Props Props(ServiceSettings service, RouteHandle handle, HttpMessageInvoker probeClient, string node) =>
@@ -62,6 +70,7 @@ public sealed class RouterActor : ReceiveActor
         _loaded = false;
         // A restarted router asks for the pools it held; a new one gets them when the registry is loaded.
         Context.Parent.Tell(new RouterReady(_service.Name), Self);
+        Timers.StartPeriodicTimer(AffinitySweepTimer, SweepClientAffinity.Instance, AffinitySweepInterval);
     }
 
     /// <inheritdoc />
@@ -101,8 +110,8 @@ public sealed class RouterActor : ReceiveActor
         // Configured pools keep their own checks; pools created at runtime take the service's (over the global ones).
         var hosts = spec.Hosts.Select(h => new HostSettings(h.Id, h.Address, h.Weight)).ToImmutableArray();
         return _configured.TryGetValue(spec.Id, out var configured)
-            ? configured with { Method = spec.Method, Priority = spec.Priority, Hosts = hosts }
-            : new PoolSettings(spec.Id, spec.Method, spec.Priority, hosts, _service.RuntimeHealthCheck, _service.RuntimePassive);
+            ? configured with { Method = spec.Method, Priority = spec.Priority, Hosts = hosts, Options = spec.Options }
+            : new PoolSettings(spec.Id, spec.Method, spec.Priority, hosts, _service.RuntimeHealthCheck, _service.RuntimePassive) { Options = spec.Options };
     }
 
     private (IActorRef Checker, HostHealth Health) StartChecker(PoolSettings pool, HostSettings host, bool initial)
@@ -121,6 +130,11 @@ public sealed class RouterActor : ReceiveActor
             return;
         }
         host.Health = change.Health;
+        if (change.Health == HostHealth.Up && pool.Settings.Options.SlowStart > TimeSpan.Zero && pool.Settings.Method.HonoursSlowStart())
+        {
+            host.RampStartedAt = Now;
+            Timers.StartPeriodicTimer(SlowStartTimer, SlowStartTick.Instance, SlowStart.TickInterval(pool.Settings.Options.SlowStart));
+        }
         if (change.Health == HostHealth.Down)
         {
             _log.HostWentDown(change.ServiceName, change.PoolId, change.HostId, change.Health, change.Reason);
@@ -134,22 +148,55 @@ public sealed class RouterActor : ReceiveActor
         Publish();
     }
 
+    private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
+
+    private void OnSlowStartTick()
+    {
+        var now = Now;
+        var ramping = false;
+        foreach (var pool in _pools.Values)
+        {
+            foreach (var host in pool.Hosts.Where(h => h.RampStartedAt is not null))
+            {
+                if (!pool.RampsSlowly || now - host.RampStartedAt >= pool.Settings.Options.SlowStart)
+                {
+                    host.RampStartedAt = null;
+                }
+                else
+                {
+                    ramping = true;
+                }
+            }
+        }
+        if (!ramping)
+        {
+            Timers.Cancel(SlowStartTimer);
+        }
+        Publish();
+    }
+
+    private void SweepAffinity()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var pool in _pools.Values)
+        {
+            pool.ClientAffinity?.Sweep(now);
+        }
+    }
+
     private void Publish()
     {
-        var routes = _pools.Values
+        var now = Now;
+        var ordered = _pools.Values
             .OrderBy(p => p.Settings.Priority)
             .ThenBy(p => p.Settings.Id, StringComparer.Ordinal)
-            .Select(p => new PoolRoute(
-                p.Settings.Id,
-                p.Settings.Priority,
-                p.Policy,
-                p.Hosts.Where(h => h.InRotation).Select(h => h.Upstream).ToImmutableArray(),
-                p.Hosts.Select(h => h.Upstream).ToImmutableArray()))
-            .ToImmutableArray();
+            .ToList();
+        var anyHealthy = ordered.Any(p => p.Hosts.Any(h => h.InRotation));
+        var routes = ordered.Select(p => p.Route(now, anyHealthy)).ToImmutableArray();
         var snapshot = new RoutingSnapshot(_service.Name, ++_version, routes);
         _handle.Publish(snapshot);
 
-        var active = routes.FirstOrDefault(r => r.Healthy.Length > 0)?.Id;
+        var active = snapshot.Active?.Id;
         _log.SnapshotPublished(_service.Name, snapshot.Version, snapshot.HealthyHosts, snapshot.TotalHosts, active ?? "none");
         if (active is null)
         {
@@ -162,10 +209,12 @@ public sealed class RouterActor : ReceiveActor
         // Immutable captures only: the continuation runs outside this actor's turn.
         var replyTo = Sender;
         var service = _service;
+        var published = _handle.Snapshot.Pools.ToDictionary(p => p.Id, p => p.Panic, StringComparer.Ordinal);
+        var now = Now;
         var pools = _pools.Values
             .OrderBy(p => p.Settings.Priority)
             .ThenBy(p => p.Settings.Id, StringComparer.Ordinal)
-            .Select(p => (p.Settings, Hosts: p.Hosts.Select(h => (h.Upstream, h.Checker, h.Health)).ToList())).ToList();
+            .Select(p => (p.Settings, Panic: published.GetValueOrDefault(p.Settings.Id), Hosts: p.Hosts.Select(h => (h.Upstream, h.Checker, h.Health, Ramp: p.RampPercent(h, now))).ToList())).ToList();
         var asks = pools.SelectMany(p => p.Hosts.Select(h => AskHealthAsync(p.Settings.Id, h.Upstream.Id, h.Checker, h.Health))).ToList();
         Task.WhenAll(asks).ContinueWith(
             t =>
@@ -175,7 +224,7 @@ public sealed class RouterActor : ReceiveActor
                     return (object)new Status.Failure(t.Exception?.GetBaseException() ?? new TaskCanceledException());
                 }
                 var reports = t.Result.ToDictionary(r => (r.PoolId, r.HostId));
-                return ServiceStatusBuilder.Build(service, pools.Select(p => (p.Settings, p.Hosts.Select(h => (h.Upstream, reports[(p.Settings.Id, h.Upstream.Id)])).ToList())).ToList());
+                return ServiceStatusBuilder.Build(service, pools.Select(p => (p.Settings, p.Panic, p.Hosts.Select(h => (h.Upstream, reports[(p.Settings.Id, h.Upstream.Id)], h.Ramp)).ToList())).ToList());
             },
             TaskScheduler.Default).PipeTo(replyTo);
     }
@@ -203,6 +252,53 @@ public sealed class RouterActor : ReceiveActor
 
         public IBalancingPolicy Policy { get; private set; } = BalancingPolicies.For(settings);
 
+        public ClientAffinityTable? ClientAffinity { get; private set; } = AffinityTableFor(settings);
+
+        /// <summary>First placement of a client under client-IP affinity: consistent hashing, alike on every node.</summary>
+        public IBalancingPolicy ClientPlacement { get; } = new MaglevHashPolicy();
+
+        public bool RampsSlowly => Settings.Options.SlowStart > TimeSpan.Zero && Settings.Method.HonoursSlowStart();
+
+        /// <summary>The ramped share of a host's weight in percent, null when it is not ramping.</summary>
+        public int? RampPercent(HostState host, TimeSpan now) =>
+            RampsSlowly && host.RampStartedAt is { } started ? SlowStart.Step(now - started, Settings.Options.SlowStart) * 100 / SlowStart.Steps : null;
+
+        /// <summary>
+        /// This pool's part of a snapshot: hosts in rotation (in panic mode every host the operator has not taken
+        /// out), with ramped weights while a host slow-starts.
+        /// </summary>
+        public PoolRoute Route(TimeSpan now, bool serviceHasHealthy)
+        {
+            var eligible = Hosts.Where(h => h.Spec.State == HostAdminState.Up).ToList();
+            var healthy = eligible.Where(h => h.InRotation).ToList();
+            var threshold = Settings.Options.PanicThreshold;
+            // A pool with no healthy host panics only when no pool can serve; otherwise the next pool takes over.
+            var panic = threshold > 0 && eligible.Count > 0 && healthy.Count * 100 < threshold * eligible.Count
+                && (healthy.Count > 0 || !serviceHasHealthy);
+            var routable = panic ? eligible : healthy;
+            var ramping = RampsSlowly && routable.Any(h => h.RampStartedAt is not null);
+            var upstreams = routable.Select(h => ramping ? Ramped(h, now) : h.Upstream).ToImmutableArray();
+            return new PoolRoute(Settings.Id, Settings.Priority, Policy, upstreams, [.. Hosts.Select(h => h.Upstream)])
+            {
+                Method = Settings.Method,
+                Options = Settings.Options,
+                Panic = panic,
+                ClientAffinity = ClientAffinity,
+                ClientPlacement = ClientPlacement,
+            };
+        }
+
+        private UpstreamHost Ramped(HostState host, TimeSpan now)
+        {
+            var step = host.RampStartedAt is { } started ? SlowStart.Step(now - started, Settings.Options.SlowStart) : SlowStart.Steps;
+            var u = host.Upstream;
+            var weighted = new HostSettings(u.Id, u.Address, u.Weight * step);
+            return new UpstreamHost(u.ServiceName, u.PoolId, weighted, u.Passive, u.Outcomes, u.Counters);
+        }
+
+        private static ClientAffinityTable? AffinityTableFor(PoolSettings settings) =>
+            settings.Options.Affinity.Mode == AffinityMode.ClientIp ? new ClientAffinityTable(settings.Options.Affinity.ClientIpTimeout) : null;
+
         /// <summary>In the registry's order (by id).</summary>
         public List<HostState> Hosts { get; } = [];
 
@@ -213,9 +309,14 @@ public sealed class RouterActor : ReceiveActor
         {
             var before = Settings;
             Settings = settings;
-            if (before.Method != settings.Method || before.HasUnequalWeights != settings.HasUnequalWeights)
+            if (before.Method != settings.Method || before.HasUnequalWeights != settings.HasUnequalWeights
+                || before.Options.HashBalanceFactor != settings.Options.HashBalanceFactor)
             {
                 Policy = BalancingPolicies.For(settings);
+            }
+            if (before.Options.Affinity != settings.Options.Affinity)
+            {
+                ClientAffinity = AffinityTableFor(settings);
             }
 
             var wanted = specs.ToDictionary(s => s.Id, StringComparer.Ordinal);
@@ -263,5 +364,8 @@ public sealed class RouterActor : ReceiveActor
         public HostHealth Health { get; set; } = HostHealth.Up;
 
         public bool InRotation => Health == HostHealth.Up && Spec.State == HostAdminState.Up;
+
+        /// <summary>When the host came up into a slow start (the system's monotonic clock); null when not ramping.</summary>
+        public TimeSpan? RampStartedAt { get; set; }
     }
 }

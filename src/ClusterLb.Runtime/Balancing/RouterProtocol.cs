@@ -21,3 +21,17 @@ public sealed record GetBalancerStatus
 /// <summary>Every service's status, in configuration order.</summary>
 /// <param name="Services">Per-service status.</param>
 public sealed record BalancerStatus(IReadOnlyList<ServiceStatus> Services);
+
+/// <summary>The router's timer: republish while a host slow-starts.</summary>
+internal sealed record SlowStartTick
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly SlowStartTick Instance = new();
+}
+
+/// <summary>The router's timer: forget client-IP affinities that have been idle past their timeout.</summary>
+internal sealed record SweepClientAffinity
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly SweepClientAffinity Instance = new();
+}

@@ -10,12 +10,12 @@ namespace ClusterLb.Runtime.Balancing;
 /// <summary>Assembles a <see cref="ServiceStatus"/> from the checkers' reports and the hosts' live counters.</summary>
 internal static class ServiceStatusBuilder
 {
-    public static ServiceStatus Build(ServiceSettings service, IReadOnlyList<(PoolSettings Pool, List<(UpstreamHost Host, HostHealthReport Report)> Hosts)> pools)
+    public static ServiceStatus Build(ServiceSettings service, IReadOnlyList<(PoolSettings Pool, bool Panic, List<(UpstreamHost Host, HostHealthReport Report, int? Ramp)> Hosts)> pools)
     {
         var poolStatuses = new List<PoolStatus>();
         string? activePool = null;
         int healthyTotal = 0, total = 0;
-        foreach (var (pool, hosts) in pools)
+        foreach (var (pool, panic, hosts) in pools)
         {
             var hostStatuses = hosts.Select(h => new HostStatus(
                 h.Host.Id,
@@ -28,7 +28,10 @@ internal static class ServiceStatusBuilder
                 h.Report.ConsecutiveFailures,
                 h.Host.Counters.InFlight,
                 h.Host.Counters.Picks,
-                h.Host.Counters.LatencyEwma is { Ticks: > 0 } ewma ? Math.Round(ewma.TotalMilliseconds, 3) : null)).ToList();
+                h.Host.Counters.LatencyEwma is { Ticks: > 0 } ewma ? Math.Round(ewma.TotalMilliseconds, 3) : null)
+            {
+                SlowStartPercent = h.Ramp,
+            }).ToList();
             var healthy = hostStatuses.Count(h => h.Health == "up");
             if (activePool is null && healthy > 0)
             {
@@ -37,7 +40,12 @@ internal static class ServiceStatusBuilder
             healthyTotal += healthy;
             total += hostStatuses.Count;
             var method = pool.Method.ToConfigName() + (pool.Method == BalancingMethod.RoundRobin && pool.HasUnequalWeights ? " (weighted)" : string.Empty);
-            poolStatuses.Add(new PoolStatus(pool.Id, pool.Priority, method, StatusWords.Detail(healthy, hostStatuses.Count), hostStatuses));
+            var detail = StatusWords.Detail(healthy, hostStatuses.Count) + (panic ? "; panic mode: balancing over every host" : string.Empty);
+            poolStatuses.Add(new PoolStatus(pool.Id, pool.Priority, method, detail, hostStatuses)
+            {
+                Options = PoolOptionsStatus.From(pool.Options),
+                Panic = panic,
+            });
         }
         return new ServiceStatus(service.Name, StatusWords.Of(healthyTotal, total), StatusWords.Detail(healthyTotal, total), activePool, poolStatuses);
     }

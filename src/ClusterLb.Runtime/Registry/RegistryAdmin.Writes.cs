@@ -11,7 +11,7 @@ public sealed partial class RegistryAdmin
     private async Task<RegistryWriteResult> CreateAsync(CreatePool create)
     {
         var key = RegistryKeys.Pool(create.Id);
-        var entry = RegistryCodec.EncodePool(create.Service, create.Method, create.Priority);
+        var entry = RegistryCodec.EncodePool(create.Service, create.Method, create.Priority, create.Options);
         var written = await WriteAsync(key, LWWDictionary<string, string>.Empty, map =>
         {
             if (map.TryGetValue(RegistryKeys.PoolEntry, out _))
@@ -94,7 +94,19 @@ public sealed partial class RegistryAdmin
     {
         var current = RegistryCodec.DecodePool(update.PoolId, map.Entries)
             ?? throw new RegistryRefusal(RegistryWriteResult.NotFound($"pool '{update.PoolId}' is unreadable"));
-        var entry = RegistryCodec.EncodePool(current.Service, update.Method ?? current.Method, update.Priority ?? current.Priority);
+        var method = update.Method ?? current.Method;
+        var options = current.Options;
+        if (update.Options is not null)
+        {
+            using var patch = System.Text.Json.JsonDocument.Parse(update.Options);
+            options = BalancingOptionsJson.Read(patch.RootElement, current.Options);
+        }
+        // The rules hold for the pool as it would be: switching to hash without a key (given now or before) is refused.
+        if (RegistryValidator.Options(method, options) is { } refusal)
+        {
+            throw new RegistryRefusal(refusal);
+        }
+        var entry = RegistryCodec.EncodePool(current.Service, method, update.Priority ?? current.Priority, options);
         return map.SetItem(_replica.Self, RegistryKeys.PoolEntry, entry);
     }
 

@@ -177,5 +177,6 @@ public sealed partial class RegistryAdmin : IRegistryAdmin
     private static PoolView View(PoolSpec pool, IReadOnlyDictionary<(string Pool, string Host), (string Health, long InFlight)> health) =>
         new(pool.Id, pool.Service, pool.Method.ToConfigName(), pool.Priority, pool.Hosts
             .Select(h => health.TryGetValue((pool.Id, h.Id), out var v) ? new HostView(h, v.Health, v.InFlight) : new HostView(h, "unknown", 0))
-            .ToImmutableArray());
+            .ToImmutableArray())
+        { Options = pool.Options };
 }

@@ -39,7 +39,7 @@ internal static class RegistrySeeder
     private static async Task SeedAsync(RegistryReplica replica, string service, PoolSettings pool)
     {
         // Local writes: seeding must not wait for peers, and a configured pool is the same on every node anyway.
-        var entry = RegistryCodec.EncodePool(service, pool.Method, pool.Priority);
+        var entry = RegistryCodec.EncodePool(service, pool.Method, pool.Priority, pool.Options);
         var hosts = pool.Hosts.Select(h => (h.Id, Json: RegistryCodec.EncodeHost(new HostSpec(h.Id, h.Address, h.Weight, HostAdminState.Up)))).ToList();
         await UpdateAsync(replica, RegistryKeys.Pool(pool.Id), LWWDictionary<string, string>.Empty, map =>
         {

@@ -47,6 +47,9 @@ internal sealed class TestBackend : IAsyncDisposable
     /// <summary>Lets <paramref name="count"/> gated probes through.</summary>
     public void AllowProbes(int count) => _probeGate.Release(count);
 
+    /// <summary>How long every request but /health waits before it is answered (zero: at once).</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>When set, every request but /health answers 503.</summary>
     public bool FailEverything { get; set; }
 
@@ -66,12 +69,17 @@ internal sealed class TestBackend : IAsyncDisposable
     /// <summary>Starts again on the port it had, as a restarted process would.</summary>
     public Task RestartAsync() => StartOnAsync(_port);
 
-    public async Task StopAsync()
+    public Task StopAsync() => StopAsync(graceful: true);
+
+    /// <summary>Stops at once, as a killed process would: open connections and requests in progress are cut.</summary>
+    public Task KillAsync() => StopAsync(graceful: false);
+
+    private async Task StopAsync(bool graceful)
     {
         if (_app is { } app)
         {
             _app = null;
-            await app.StopAsync();
+            await app.StopAsync(graceful ? CancellationToken.None : new CancellationToken(canceled: true));
             await app.DisposeAsync();
         }
     }
@@ -116,6 +124,10 @@ internal sealed class TestBackend : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _hits);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.RequestAborted);
+        }
         context.Response.Headers["X-Backend"] = Name;
         if (FailEverything)
         {

@@ -16,7 +16,7 @@ public sealed record RegistryAudit(string Action, string Target, string Detail)
         {
             CreatePool c => ("pool-create", c.Id, $"service={c.Service} method={c.Method.ToConfigName()} priority={c.Priority} "),
             UpdatePool u => ("pool-update", u.PoolId,
-                (u.Method is { } m ? $"method={m.ToConfigName()} " : "") + (u.Priority is { } p ? $"priority={p} " : "")),
+                (u.Method is { } m ? $"method={m.ToConfigName()} " : "") + (u.Priority is { } p ? $"priority={p} " : "") + (u.Options is { } o ? $"options={o} " : "")),
             DeletePool d => ("pool-delete", d.PoolId, ""),
             AddHost a => ("host-add", $"{a.PoolId}/{a.Id}", $"address={a.Address} weight={a.Weight} "),
             UpdateHost h => ("host-update", $"{h.PoolId}/{h.HostId}", $"weight={h.Weight} "),

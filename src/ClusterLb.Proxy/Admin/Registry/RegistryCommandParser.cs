@@ -12,24 +12,38 @@ namespace ClusterLb.Proxy.Admin.Registry;
 /// </summary>
 public static class RegistryCommandParser
 {
-    /// <summary><c>POST /api/pools</c>: <c>{"id","service","method","priority"}</c>, all required.</summary>
+    private static readonly string[] CreateFields = ["id", "service", "method", "priority", .. BalancingOptionsJson.Fields];
+    private static readonly string[] UpdateFields = ["method", "priority", .. BalancingOptionsJson.Fields];
+
+    /// <summary>
+    /// <c>POST /api/pools</c>: <c>{"id","service","method","priority"}</c>, all required, and optionally the
+    /// method's options (<c>hash-key</c>, <c>hash-balance-factor</c>, <c>slow-start</c>, <c>panic-threshold</c>, <c>affinity</c>).
+    /// </summary>
     public static CreatePool CreatePool(JsonElement body)
     {
-        var fields = new JsonFields(body, "id", "service", "method", "priority");
-        return new CreatePool(fields.String("id"), NonEmpty(fields, "service"), Method(fields), fields.Int("priority"));
+        var fields = new JsonFields(body, CreateFields);
+        return new CreatePool(fields.String("id"), NonEmpty(fields, "service"), Method(fields), fields.Int("priority"))
+        {
+            Options = Options(body),
+        };
     }
 
-    /// <summary><c>PUT /api/pools/{pool}</c>: <c>method</c> and/or <c>priority</c>.</summary>
+    /// <summary>
+    /// <c>PUT /api/pools/{pool}</c>: any of <c>method</c>, <c>priority</c> and the option fields; options not given
+    /// keep their current values (an <c>affinity</c> object replaces the whole affinity).
+    /// </summary>
     public static UpdatePool UpdatePool(string poolId, JsonElement body)
     {
-        var fields = new JsonFields(body, "method", "priority");
+        var fields = new JsonFields(body, UpdateFields);
         if (fields.IsEmpty)
         {
-            throw AdminRequestException.Invalid("body", "nothing to change: give 'method' and/or 'priority'");
+            throw AdminRequestException.Invalid("body", "nothing to change: give 'method', 'priority' and/or an option (" + string.Join(", ", BalancingOptionsJson.Fields) + ")");
         }
+        _ = Options(body);
         return new UpdatePool(poolId,
             fields.Has("method") ? Method(fields) : null,
-            fields.Has("priority") ? fields.Int("priority") : null);
+            fields.Has("priority") ? fields.Int("priority") : null,
+            OptionFields(body));
     }
 
     /// <summary><c>POST /api/pools/{pool}/hosts</c>: <c>{"id","address","weight"}</c>; weight defaults to 1.</summary>
@@ -64,12 +78,48 @@ public static class RegistryCommandParser
     private static BalancingMethod Method(JsonFields fields)
     {
         var name = fields.String("method");
-        return name switch
+        try
         {
-            "round-robin" => BalancingMethod.RoundRobin,
-            "random" => BalancingMethod.Random,
-            _ => throw AdminRequestException.Invalid("method", $"'method' must be 'round-robin' or 'random' (was '{name}')"),
-        };
+            return BalancingMethodNames.Parse(name);
+        }
+        catch (FormatException)
+        {
+            throw AdminRequestException.Invalid("method", $"'method' must be {BalancingMethodNames.Expected} (was '{name}')");
+        }
+    }
+
+    /// <summary>The option fields of <paramref name="body"/> over the defaults; a badly typed value is a 400 naming it.</summary>
+    private static BalancingOptions Options(JsonElement body)
+    {
+        try
+        {
+            return BalancingOptionsJson.Read(body, BalancingOptions.Default);
+        }
+        catch (BalancingOptionFormatException ex)
+        {
+            throw AdminRequestException.Invalid(ex.Option, $"'{ex.Option}' {ex.Reason}");
+        }
+    }
+
+    /// <summary>Only the option fields of <paramref name="body"/>, as a JSON object; null when it has none.</summary>
+    private static string? OptionFields(JsonElement body)
+    {
+        var options = body.EnumerateObject().Where(p => BalancingOptionsJson.Fields.Contains(p.Name, StringComparer.Ordinal)).ToList();
+        if (options.Count == 0)
+        {
+            return null;
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var option in options)
+            {
+                option.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static int Weight(JsonFields fields) => fields.Int("weight");

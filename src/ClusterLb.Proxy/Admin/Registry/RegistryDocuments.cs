@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ClusterLb.Balancing.Registry;
+using ClusterLb.Balancing.Reporting;
 using ClusterLb.Balancing.Settings;
 
 namespace ClusterLb.Proxy.Admin.Registry;
@@ -22,19 +23,20 @@ public sealed record HostDocument(
 /// <summary>A pool as the admin API shows it.</summary>
 /// <param name="Id">Pool id, unique in the registry.</param>
 /// <param name="Service">The service it serves.</param>
-/// <param name="Method"><c>round-robin</c> or <c>random</c>.</param>
+/// <param name="Method">The balancing method (<c>round-robin</c>, <c>least-request</c>, <c>hash</c>, ...).</param>
 /// <param name="Priority">Lower is preferred.</param>
+/// <param name="Options">The method's options, affinity, slow start and panic threshold (only those set).</param>
 /// <param name="Hosts">Hosts ordered by id.</param>
-public sealed record PoolDocument(string Id, string Service, string Method, int Priority, IReadOnlyList<HostDocument> Hosts)
+public sealed record PoolDocument(string Id, string Service, string Method, int Priority, PoolOptionsStatus Options, IReadOnlyList<HostDocument> Hosts)
 {
     /// <summary>A pool read from this node's replica, with health.</summary>
     public static PoolDocument From(PoolView view) =>
-        new(view.Id, view.Service, view.Method, view.Priority,
+        new(view.Id, view.Service, view.Method, view.Priority, PoolOptionsStatus.From(view.Options),
             [.. view.Hosts.Select(h => new HostDocument(h.Spec.Id, h.Spec.Address.ToString(), h.Spec.Weight, StateName(h.Spec.State), h.Health, h.InFlight))]);
 
     /// <summary>A pool as a write left it (no health yet).</summary>
     public static PoolDocument From(PoolSpec spec) =>
-        new(spec.Id, spec.Service, spec.Method.ToConfigName(), spec.Priority,
+        new(spec.Id, spec.Service, spec.Method.ToConfigName(), spec.Priority, PoolOptionsStatus.From(spec.Options),
             [.. spec.Hosts.Select(h => new HostDocument(h.Id, h.Address.ToString(), h.Weight, StateName(h.State), null, null))]);
 
     /// <summary>The API name of a host state.</summary>
