@@ -3,6 +3,8 @@
 #
 #   bench/proxy/run.sh [ROUNDS]          (default 3 rounds)
 #   env: DURATION=15 WARMUP=5 PREWARM=10 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb"
+#   more targets: clusterlb-least-request, clusterlb-p2c, clusterlb-peak-ewma and clusterlb-hash are the same
+#   ClusterLb node with that pool method (hash-key = path), to compare the methods' cost against round-robin
 #
 # Method (the one in shared/reference/perf-anchors.md): wrk pinned to core 0, every proxy pinned to core 1, the
 # backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
@@ -26,8 +28,10 @@ repo=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/clusterlb-bench.XXXXXX)
 mkdir -p "$work"/{logs,tmp,results}
 
-declare -A port=([backend1]=19001 [backend2]=19002 [nginx]=18081 [haproxy]=18082 [yarp]=18083 [clusterlb]=18084)
-admin_port=18094
+declare -A port=([backend1]=19001 [backend2]=19002 [nginx]=18081 [haproxy]=18082 [yarp]=18083 [clusterlb]=18084
+  [clusterlb-least-request]=18085 [clusterlb-p2c]=18086 [clusterlb-peak-ewma]=18087 [clusterlb-hash]=18088)
+declare -A method=([clusterlb]=round-robin [clusterlb-least-request]=least-request [clusterlb-p2c]=p2c
+  [clusterlb-peak-ewma]=peak-ewma [clusterlb-hash]=hash)
 declare -A pid=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -110,7 +114,7 @@ backend be
 EOF
   cat > "$work/clusterlb.conf" <<EOF
 include file("$here/clusterlb.conf")
-clusterlb.node.data-dir = "$work/clusterlb-data"
+clusterlb.node.data-dir = "$work/clusterlb-data-"\${CLB_BENCH_METHOD}
 EOF
 }
 
@@ -178,9 +182,14 @@ wanted nginx && start nginx 1 nginx -c "$work/nginx.conf" -p "$work/"
 wanted haproxy && start haproxy 1 haproxy -f "$work/haproxy.cfg" -db
 wanted yarp && start yarp 1 dotnet "$here/PlainYarp/bin/Release/net10.0/PlainYarp.dll" "http://127.0.0.1:${port[yarp]}" \
   "http://127.0.0.1:${port[backend1]}/" "http://127.0.0.1:${port[backend2]}/"
-wanted clusterlb && start clusterlb 1 env CLB_BENCH_PROXY_PORT="${port[clusterlb]}" CLB_BENCH_ADMIN_PORT="$admin_port" \
-  CLB_BENCH_BACKEND1="127.0.0.1:${port[backend1]}" CLB_BENCH_BACKEND2="127.0.0.1:${port[backend2]}" \
-  dotnet "$repo/src/ClusterLb.Node/bin/Release/net10.0/clusterlb.dll" run --config "$work/clusterlb.conf"
+for t in "${!method[@]}"; do
+  wanted "$t" || continue
+  key=(); [ "${method[$t]}" = hash ] && key=(CLB_BENCH_HASH_KEY=path)
+  start "$t" 1 env CLB_BENCH_PROXY_PORT="${port[$t]}" CLB_BENCH_ADMIN_PORT="$((port[$t] + 10))" \
+    CLB_BENCH_METHOD="${method[$t]}" "${key[@]}" \
+    CLB_BENCH_BACKEND1="127.0.0.1:${port[backend1]}" CLB_BENCH_BACKEND2="127.0.0.1:${port[backend2]}" \
+    dotnet "$repo/src/ClusterLb.Node/bin/Release/net10.0/clusterlb.dll" run --config "$work/clusterlb.conf"
+done
 
 wait_ready "http://127.0.0.1:${port[backend1]}/"
 for t in "${targets[@]}"; do wait_ready "http://127.0.0.1:${port[$t]}/"; done
@@ -203,16 +212,17 @@ done
 stat() { awk -v t="$1" -v c="$2" -v f="$3" '$1 == t && $2 == c { print $f }' "$work/results/all.txt" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.2fx", a / b; else print "-" }'; }
 printf '\n%s, %s rounds, medians\n' "$(date -u '+%F %H:%M UTC')" "$rounds"
-printf '\n| target | conc | req/s (median) | p50 ms | p99 ms | proxy CPU us/req | errors | req/s vs nginx | vs HAProxy | vs plain YARP | load (median) |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '\n| target | conc | req/s (median) | p50 ms | p99 ms | proxy CPU us/req | errors | req/s vs nginx | vs HAProxy | vs plain YARP | CPU/req vs clusterlb | load (median) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for c in $concs; do
-  base_nginx=$(stat nginx "$c" 3); base_haproxy=$(stat haproxy "$c" 3); base_yarp=$(stat yarp "$c" 3)
+  base_nginx=$(stat nginx "$c" 3); base_haproxy=$(stat haproxy "$c" 3); base_yarp=$(stat yarp "$c" 3); base_cpu=$(stat clusterlb "$c" 6)
   for t in "${targets[@]}"; do
     rps=$(stat "$t" "$c" 3)
     errs=$(awk -v t="$t" -v c="$c" '$1 == t && $2 == c { s += $7 } END { print s + 0 }' "$work/results/all.txt")
-    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$c" "$rps" "$(stat "$t" "$c" 4)" \
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$c" "$rps" "$(stat "$t" "$c" 4)" \
       "$(stat "$t" "$c" 5)" "$(stat "$t" "$c" 6)" "$errs" \
-      "$(ratio "$rps" "$base_nginx")" "$(ratio "$rps" "$base_haproxy")" "$(ratio "$rps" "$base_yarp")" "$(stat "$t" "$c" 8)"
+      "$(ratio "$rps" "$base_nginx")" "$(ratio "$rps" "$base_haproxy")" "$(ratio "$rps" "$base_yarp")" \
+      "$(ratio "$(stat "$t" "$c" 6)" "$base_cpu")" "$(stat "$t" "$c" 8)"
   done
 done
 printf '\nevery run (target conc req/s p50 p99 us/req errors load), in order:\n'

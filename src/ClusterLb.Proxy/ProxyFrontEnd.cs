@@ -117,7 +117,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 RequestDelegate counted = context => ResponseBodyCounter.InvokeAsync(context, handler.InvokeAsync);
                 return tracing is null ? counted : context => tracing.ProxyAsync(context, counted);
             },
-            settings.Limits);
+            settings.Limits,
+            clients);
 
         // Ends open /events streams when the admin listener stops: it waits for every request before it closes.
         var adminStopping = new CancellationTokenSource();

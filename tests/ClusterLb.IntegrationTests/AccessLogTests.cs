@@ -53,6 +53,39 @@ public sealed class AccessLogTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Behind_a_trusted_proxy_a_line_names_the_real_client_and_counts_the_retry_to_another_host()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var backends = await NodeHarness.StartBackendsAsync("b1", "b2");
+        // Checks that never mark a host down during the test, so the dead b1 keeps being picked and retried.
+        var pool = NodeHarness.Pool("main", 0, backends, NodeHarness.FastChecks(fall: 1000), passive: PassiveHealthSettings.Default with { Enabled = false });
+        var proxy = ProxySettings.Loopback with
+        {
+            AccessLog = AccessLogSettings.Default with { Enabled = true, Path = path },
+            ClientAddress = new ClusterLb.Proxy.Forwarding.ClientAddressSettings([IPNetwork.Parse("127.0.0.1/32")], "X-Forwarded-For"),
+        };
+        await using var harness = await NodeHarness.StartAsync(output, backends, proxy, new ServiceSettings("web", ServiceMatch.Any, [pool]));
+        await backends[0].KillAsync();
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add("X-Forwarded-For", "203.0.113.9, 127.0.0.1");
+            using var response = await harness.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var lines = await WaitForLinesAsync(path, 4);
+        Assert.All(lines, l => Assert.Equal("203.0.113.9", l.GetProperty("client").GetString()));
+        Assert.All(lines, l => Assert.Equal("b2", l.GetProperty("upstream_host").GetString()));
+        var retried = lines.Count(l => l.GetProperty("retries").GetInt32() == 1);
+        output.WriteLine($"{retried} of 4 lines were retried");
+        Assert.InRange(retried, 1, 4);
+        Assert.All(lines, l => Assert.InRange(l.GetProperty("retries").GetInt32(), 0, 1));
+    }
+
+    [Fact]
     public async Task A_503_without_a_healthy_host_is_logged_without_an_upstream()
     {
         using var logs = TempDirectory.Create();

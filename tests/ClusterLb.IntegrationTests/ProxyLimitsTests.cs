@@ -7,6 +7,7 @@ using ClusterLb.Hocon;
 using ClusterLb.IntegrationTests.Infrastructure;
 using ClusterLb.Node.Configuration;
 using ClusterLb.Proxy;
+using ClusterLb.Proxy.Forwarding;
 using Xunit.Abstractions;
 
 namespace ClusterLb.IntegrationTests;
@@ -87,6 +88,37 @@ public sealed class ProxyLimitsTests(ITestOutputHelper output)
         output.WriteLine(string.Join(" ", codes));
         Assert.Equal([200, 200, 200], codes[..3]);
         Assert.Contains(429, codes);
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_client_it_names_has_its_own_rate_limit_bucket()
+    {
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        var proxy = ProxySettings.Loopback with
+        {
+            Limits = ProxyLimits.Default with { RateLimit = new ClientRateLimit(true, 1, 3) },
+            ClientAddress = new ClientAddressSettings([IPNetwork.Parse("127.0.0.1/32")], "X-Forwarded-For"),
+        };
+        await using var harness = await NodeHarness.StartAsync(output, backends, proxy, new ServiceSettings("web", ServiceMatch.Any, [NodeHarness.Pool("main", 0, backends)]));
+
+        async Task<int> SendAsync(string client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add("X-Forwarded-For", client);
+            using var response = await harness.Client.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+
+        var first = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            first.Add(await SendAsync("203.0.113.1"));
+        }
+        output.WriteLine(string.Join(" ", first));
+        Assert.Equal([200, 200, 200], first[..3]);
+        Assert.Contains(429, first);
+        // The first client's bucket is spent; another client behind the same proxy (the same peer address) is not.
+        Assert.Equal(200, await SendAsync("203.0.113.2"));
     }
 
     [Fact]

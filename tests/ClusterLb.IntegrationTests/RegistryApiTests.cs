@@ -169,7 +169,7 @@ public sealed class RegistryApiTests(ITestOutputHelper output)
     // Missing, mistyped, unknown and repeated fields.
     [InlineData("POST", "/api/pools", """{"service":"web","method":"random","priority":1}""", "id", "required")]
     [InlineData("POST", "/api/pools", """{"id":"x","service":"web","method":"random","priority":"1"}""", "priority", "must be an integer")]
-    [InlineData("POST", "/api/pools", """{"id":"x","service":"web","method":"fast","priority":1}""", "method", "'round-robin' or 'random'")]
+    [InlineData("POST", "/api/pools", """{"id":"x","service":"web","method":"fast","priority":1}""", "method", "'round-robin', 'random', 'least-request', 'p2c', 'peak-ewma', 'ip-hash' or 'hash'")]
     [InlineData("POST", "/api/pools", """{"id":"x","service":"web","method":"random","priority":1,"extra":1}""", "extra", "unknown field")]
     [InlineData("POST", "/api/pools", """{"id":"x","id":"y","service":"web","method":"random","priority":1}""", "id", "more than once")]
     [InlineData("POST", "/api/pools/main/hosts", """{"id":"h","address":"nope","weight":1}""", "address", "absolute http")]

@@ -48,7 +48,7 @@ public sealed class RegistryRequestParsingTests
     [InlineData("""{"id":5,"service":"web","method":"random","priority":0}""", "id", "must be a string (was a number)")]
     [InlineData("""{"id":null,"service":"web","method":"random","priority":0}""", "id", "must be a string (was null)")]
     [InlineData("""{"id":"p","service":" ","method":"random","priority":0}""", "service", "must not be empty")]
-    [InlineData("""{"id":"p","service":"web","method":"fastest","priority":0}""", "method", "'round-robin' or 'random' (was 'fastest')")]
+    [InlineData("""{"id":"p","service":"web","method":"fastest","priority":0}""", "method", "'p2c', 'peak-ewma', 'ip-hash' or 'hash' (was 'fastest')")]
     [InlineData("""{"id":"p","service":"web","method":"random","priority":"1"}""", "priority", "must be an integer (was a string)")]
     [InlineData("""{"id":"p","service":"web","method":"random","priority":1.5}""", "priority", "must be an integer (was 1.5)")]
     [InlineData("""{"id":"p","service":"web","method":"random","priority":99999999999}""", "priority", "must be an integer")]
@@ -72,7 +72,7 @@ public sealed class RegistryRequestParsingTests
 
     [Theory]
     [InlineData("{}", "body", "nothing to change")]
-    [InlineData("""{"method":"x"}""", "method", "'round-robin' or 'random'")]
+    [InlineData("""{"method":"x"}""", "method", "'round-robin', 'random', 'least-request', 'p2c', 'peak-ewma', 'ip-hash' or 'hash'")]
     [InlineData("""{"priority":[]}""", "priority", "(was an array)")]
     [InlineData("""{"id":"other"}""", "id", "unknown field 'id'")]
     public void Bad_update_pool_bodies_name_the_field(string json, string field, string reason) =>

@@ -26,7 +26,8 @@ public sealed class KestrelListener : IAsyncDisposable
 
     /// <summary>
     /// Creates a listener; <paramref name="configureServices"/> adds what the delegate needs, <paramref name="limits"/>
-    /// (if given) bounds what clients may send; without it the request body is unbounded.
+    /// (if given) bounds what clients may send; without it the request body is unbounded. The rate limit counts per
+    /// real client as <paramref name="clients"/> resolves it (the peer address without it).
     /// </summary>
     public static KestrelListener Create(
         string name,
@@ -34,7 +35,8 @@ public sealed class KestrelListener : IAsyncDisposable
         ILoggerFactory loggerFactory,
         Action<IServiceCollection> configureServices,
         Func<IServiceProvider, RequestDelegate> handler,
-        ProxyLimits? limits = null)
+        ProxyLimits? limits = null,
+        Forwarding.ClientAddressResolver? clients = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = name });
         builder.Services.AddSingleton(loggerFactory);
@@ -43,7 +45,7 @@ public sealed class KestrelListener : IAsyncDisposable
         configureServices(builder.Services);
         if (limits?.RateLimit is { Enabled: true } rate)
         {
-            builder.Services.AddRateLimiter(o => ClientRateLimiter.Configure(o, rate));
+            builder.Services.AddRateLimiter(o => ClientRateLimiter.Configure(o, rate, clients ?? new Forwarding.ClientAddressResolver(Forwarding.ClientAddressSettings.None)));
         }
 
         var captured = new List<(ListenOptions, HttpProtocols)>();
