@@ -4,7 +4,9 @@
 #   bench/proxy/run.sh [ROUNDS]          (default 3 rounds)
 #   env: DURATION=15 WARMUP=5 PREWARM=10 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb"
 #   more targets: clusterlb-least-request, clusterlb-p2c, clusterlb-peak-ewma and clusterlb-hash are the same
-#   ClusterLb node with that pool method (hash-key = path), to compare the methods' cost against round-robin
+#   ClusterLb node with that pool method (hash-key = path), to compare the methods' cost against round-robin;
+#   clusterlb-bare has /metrics off, clusterlb-observed has /metrics, the access log (to a file) and tracing
+#   (sampled at 0) on, to measure what observing costs (plain clusterlb: /metrics on, as by default)
 #
 # Method (the one in shared/reference/perf-anchors.md): wrk pinned to core 0, every proxy pinned to core 1, the
 # backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
@@ -29,9 +31,10 @@ work=$(mktemp -d /tmp/clusterlb-bench.XXXXXX)
 mkdir -p "$work"/{logs,tmp,results}
 
 declare -A port=([backend1]=19001 [backend2]=19002 [nginx]=18081 [haproxy]=18082 [yarp]=18083 [clusterlb]=18084
-  [clusterlb-least-request]=18085 [clusterlb-p2c]=18086 [clusterlb-peak-ewma]=18087 [clusterlb-hash]=18088)
+  [clusterlb-least-request]=18085 [clusterlb-p2c]=18086 [clusterlb-peak-ewma]=18087 [clusterlb-hash]=18088
+  [clusterlb-bare]=18089 [clusterlb-observed]=18090)
 declare -A method=([clusterlb]=round-robin [clusterlb-least-request]=least-request [clusterlb-p2c]=p2c
-  [clusterlb-peak-ewma]=peak-ewma [clusterlb-hash]=hash)
+  [clusterlb-peak-ewma]=peak-ewma [clusterlb-hash]=hash [clusterlb-bare]=round-robin [clusterlb-observed]=round-robin)
 declare -A pid=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -114,7 +117,7 @@ backend be
 EOF
   cat > "$work/clusterlb.conf" <<EOF
 include file("$here/clusterlb.conf")
-clusterlb.node.data-dir = "$work/clusterlb-data-"\${CLB_BENCH_METHOD}
+clusterlb.node.data-dir = "$work/clusterlb-data-"\${CLB_BENCH_NAME}
 EOF
 }
 
@@ -184,9 +187,12 @@ wanted yarp && start yarp 1 dotnet "$here/PlainYarp/bin/Release/net10.0/PlainYar
   "http://127.0.0.1:${port[backend1]}/" "http://127.0.0.1:${port[backend2]}/"
 for t in "${!method[@]}"; do
   wanted "$t" || continue
-  key=(); [ "${method[$t]}" = hash ] && key=(CLB_BENCH_HASH_KEY=path)
-  start "$t" 1 env CLB_BENCH_PROXY_PORT="${port[$t]}" CLB_BENCH_ADMIN_PORT="$((port[$t] + 10))" \
-    CLB_BENCH_METHOD="${method[$t]}" "${key[@]}" \
+  extra=(); [ "${method[$t]}" = hash ] && extra=(CLB_BENCH_HASH_KEY=path)
+  [ "$t" = clusterlb-bare ] && extra=(CLB_BENCH_METRICS=off)
+  [ "$t" = clusterlb-observed ] && extra=(CLB_BENCH_METRICS=on CLB_BENCH_ACCESS_LOG=on
+    CLB_BENCH_ACCESS_LOG_PATH="$work/logs/access-$t.log" CLB_BENCH_TRACING=on)
+  start "$t" 1 env CLB_BENCH_NAME="$t" CLB_BENCH_PROXY_PORT="${port[$t]}" CLB_BENCH_ADMIN_PORT="$((port[$t] + 10))" \
+    CLB_BENCH_METHOD="${method[$t]}" "${extra[@]}" \
     CLB_BENCH_BACKEND1="127.0.0.1:${port[backend1]}" CLB_BENCH_BACKEND2="127.0.0.1:${port[backend2]}" \
     dotnet "$repo/src/ClusterLb.Node/bin/Release/net10.0/clusterlb.dll" run --config "$work/clusterlb.conf"
 done
