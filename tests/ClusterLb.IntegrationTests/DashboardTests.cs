@@ -26,10 +26,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
     [ChromiumFact]
     public async Task The_dashboard_of_a_three_node_cluster_lists_all_three_members_as_Up()
     {
-        await using var backends = await Backends.StartAsync("b1", "b2", "b3", "s1");
-        await using var cluster = await LbCluster.StartAsync(output, 3, Services(backends));
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var page = await DashboardPage.OpenAsync(chromium, cluster[1].AdminUrl, output);
+        await using var rig = await Rig.StartAsync(output, ["b1", "b2", "b3", "s1"], nodes: 3, dashboardOf: 1);
+        var (backends, cluster, page) = (rig.Backends, rig.Cluster, rig.Page);
 
         await Expect(page.Members).ToHaveCountAsync(3, new() { Timeout = Wait });
         foreach (var i in cluster.Indexes)
@@ -73,12 +71,10 @@ public sealed class DashboardTests(ITestOutputHelper output)
     [ChromiumFact]
     public async Task A_host_shows_down_on_the_dashboard_within_2_s_of_its_backend_stopping()
     {
-        await using var backends = await Backends.StartAsync("b1", "b2");
-        await using var cluster = await LbCluster.StartAsync(output, 3, Services(backends));
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var page = await DashboardPage.OpenAsync(chromium, cluster[0].AdminUrl, output);
+        await using var rig = await Rig.StartAsync(output, ["b1", "b2"], nodes: 3, dashboardOf: 0);
+        var page = rig.Page;
         await Expect(page.Live).ToHaveAttributeAsync("data-live", "live", new() { Timeout = Wait });
-        var b2 = backends["b2"];
+        var b2 = rig.Backends["b2"];
 
         var measured = new List<TimeSpan>();
         for (var round = 1; round <= 3; round++)
@@ -101,10 +97,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
     [ChromiumFact]
     public async Task A_drain_click_with_the_token_drains_the_host_on_every_node_and_up_brings_it_back()
     {
-        await using var backends = await Backends.StartAsync("b1", "b2");
-        await using var cluster = await LbCluster.StartAsync(output, 3, Services(backends));
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var page = await DashboardPage.OpenAsync(chromium, cluster[0].AdminUrl, output);
+        await using var rig = await Rig.StartAsync(output, ["b1", "b2"], nodes: 3, dashboardOf: 0);
+        var (cluster, page) = (rig.Cluster, rig.Page);
         await Expect(page.Host("main", "b1")).ToHaveAttributeAsync("data-health", "up", new() { Timeout = Wait });
 
         await page.UseTokenAsync(LbCluster.Token);
@@ -126,10 +120,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
     [ChromiumFact]
     public async Task A_drain_click_without_a_token_or_with_a_wrong_one_shows_the_401_and_changes_nothing()
     {
-        await using var backends = await Backends.StartAsync("b1", "b2");
-        await using var cluster = await LbCluster.StartAsync(output, 3, Services(backends));
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var page = await DashboardPage.OpenAsync(chromium, cluster[2].AdminUrl, output);
+        await using var rig = await Rig.StartAsync(output, ["b1", "b2"], nodes: 3, dashboardOf: 2);
+        var (cluster, page) = (rig.Cluster, rig.Page);
         await Expect(page.Host("main", "b1")).ToHaveAttributeAsync("data-health", "up", new() { Timeout = Wait });
         await WaitStateEverywhereAsync(cluster, "b1", "up");
         var versions = await RegistryVersionsAsync(cluster);
@@ -158,10 +150,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
     [ChromiumFact]
     public async Task With_protect_status_the_dashboard_asks_for_the_token_then_follows_status_and_events_with_it()
     {
-        await using var backends = await Backends.StartAsync("b1");
-        await using var cluster = await LbCluster.StartAsync(output, 1, Services(backends) + "\nadmin.protect-status = on");
-        await using var chromium = await HeadlessChromium.LaunchAsync();
-        await using var page = await DashboardPage.OpenAsync(chromium, cluster[0].AdminUrl, output);
+        await using var rig = await Rig.StartAsync(output, ["b1"], nodes: 1, dashboardOf: 0, settings: "admin.protect-status = on");
+        var (cluster, page) = (rig.Cluster, rig.Page);
 
         await Expect(page.Problem).ToContainTextAsync("This node protects /status", new() { Timeout = Wait });
         await Expect(page.Problem).ToContainTextAsync("401 unauthorized: missing Authorization header");
@@ -181,7 +171,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         // The token lasts for the tab: a reload still shows the node, and the stream it opens carries the events.
         await page.Page.ReloadAsync();
         await Expect(page.Live).ToHaveAttributeAsync("data-live", "live", new() { Timeout = Wait });
-        await backends["b1"].StopAsync();
+        await rig.Backends["b1"].StopAsync();
         await Expect(page.Event("host_down", "web/main/b1").First).ToBeVisibleAsync(new() { Timeout = Wait });
         await Expect(page.Host("main", "b1")).ToHaveAttributeAsync("data-health", "down", new() { Timeout = Wait });
         page.AssertNoScriptErrors();
@@ -248,6 +238,61 @@ public sealed class DashboardTests(ITestOutputHelper output)
         var path = Path.Combine(directory, name);
         await page.Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         output.WriteLine($"screenshot: {path}");
+    }
+
+    /// <summary>
+    /// Backends, a cluster of <c>nodes</c> in front of them (<see cref="Services"/> plus <c>settings</c>), and chromium
+    /// on one node's dashboard; disposed together, the page first.
+    /// </summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly HeadlessChromium _chromium;
+
+        private Rig(Backends backends, LbCluster cluster, HeadlessChromium chromium, DashboardPage page)
+        {
+            (Backends, Cluster, _chromium, Page) = (backends, cluster, chromium, page);
+        }
+
+        public Backends Backends { get; }
+
+        public LbCluster Cluster { get; }
+
+        public DashboardPage Page { get; }
+
+        public static async Task<Rig> StartAsync(ITestOutputHelper output, string[] backendNames, int nodes, int dashboardOf, string settings = "")
+        {
+            var backends = await Backends.StartAsync(backendNames);
+            LbCluster? cluster = null;
+            HeadlessChromium? chromium = null;
+            try
+            {
+                cluster = await LbCluster.StartAsync(output, nodes, Services(backends) + "\n" + settings);
+                chromium = await HeadlessChromium.LaunchAsync();
+                return new Rig(backends, cluster, chromium, await DashboardPage.OpenAsync(chromium, cluster[dashboardOf].AdminUrl, output));
+            }
+            catch
+            {
+                await DisposeAllAsync(chromium, cluster, backends);
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Page.DisposeAsync();
+            await DisposeAllAsync(_chromium, Cluster, Backends);
+        }
+
+        private static async Task DisposeAllAsync(params IAsyncDisposable?[] disposables)
+        {
+            foreach (var disposable in disposables)
+            {
+                if (disposable is not null)
+                {
+                    await disposable.DisposeAsync();
+                }
+            }
+        }
     }
 
     /// <summary>Named test backends, stopped together.</summary>
