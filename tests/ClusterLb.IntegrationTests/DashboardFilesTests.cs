@@ -19,6 +19,7 @@ public sealed partial class DashboardFilesTests(ITestOutputHelper output)
     [InlineData("/dashboard/", "text/html; charset=utf-8", "<link rel=\"stylesheet\" href=\"/dashboard/app.css\">")]
     [InlineData("/dashboard/app.js", "text/javascript; charset=utf-8", "fetch('/events'")]
     [InlineData("/dashboard/app.css", "text/css; charset=utf-8", "@media (max-width: 760px)")]
+    [InlineData("/dashboard/icon.svg", "image/svg+xml", "<svg xmlns=\"http://www.w3.org/2000/svg\"")]
     public async Task Each_file_is_served_with_its_content_type_and_a_strict_content_security_policy(string path, string contentType, string excerpt)
     {
         await using var harness = await StartAsync();
@@ -94,7 +95,7 @@ public sealed partial class DashboardFilesTests(ITestOutputHelper output)
     {
         await using var harness = await StartAsync();
         var files = new Dictionary<string, string>();
-        foreach (var path in new[] { "/dashboard", "/dashboard/app.js", "/dashboard/app.css" })
+        foreach (var path in new[] { "/dashboard", "/dashboard/app.js", "/dashboard/app.css", "/dashboard/icon.svg" })
         {
             files[path] = await harness.Admin.GetStringAsync(path);
         }
@@ -111,7 +112,7 @@ public sealed partial class DashboardFilesTests(ITestOutputHelper output)
         var html = files["/dashboard"];
         Assert.DoesNotContain(" style=", html);
         Assert.DoesNotMatch(@"\son[a-z]+\s*=", html);
-        Assert.Equal(1, Regex.Matches(html, "<script").Count);
+        Assert.Single(Regex.Matches(html, "<script"));
         output.WriteLine($"sizes: {string.Join(", ", files.Select(f => $"{f.Key} {f.Value.Length} chars"))}");
     }
 

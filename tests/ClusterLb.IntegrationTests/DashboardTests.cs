@@ -44,17 +44,27 @@ public sealed class DashboardTests(ITestOutputHelper output)
         }
         await Expect(page.Live).ToHaveAttributeAsync("data-live", "live");
 
-        // Traffic through node 2 for a few polls (each request takes 20 ms): its page shows picks per second and latency.
+        // Traffic through node 2 (each request takes 20 ms): its page shows picks per second, latency and sparklines.
+        // Meanwhile b3 is drained and s1's backend stops, so the screenshot shows both and their events.
         foreach (var backend in backends.All)
         {
             backend.Delay = TimeSpan.FromMilliseconds(20);
         }
         var load = new LoadGenerator();
-        var running = load.RunAsync(cluster.Proxy(1), total: 800, concurrency: 4);
+        var running = load.RunAsync(cluster.Proxy(1), total: 4000, concurrency: 4);
         await Expect(page.Host("main", "b1").Locator("td.rate .value")).Not.ToHaveTextAsync(new Regex(@"^(–|0\.0)$"), new() { Timeout = Wait });
         await Expect(page.Host("main", "b1").Locator("td.latency .value")).ToContainTextAsync(" ms", new() { Timeout = Wait });
-        await Poll.UntilAsync(async () => (await page.Host("main", "b1").Locator("td.rate polyline").GetAttributeAsync("points"))!.Split(' ').Length >= 3,
-            "the picks sparkline of main/b1 to have three points");
+        await SparklineAsync(page, "main", "b1", points: 5);
+        Assert.Equal(200, (await cluster.Api(0).PostAsync("/api/pools/main/hosts/b3/drain")).Status);
+        await backends["s1"].StopAsync();
+        await Expect(page.Host("main", "b3")).ToHaveAttributeAsync("data-state", "drain", new() { Timeout = Wait });
+        await Expect(page.Host("standby", "s1")).ToHaveAttributeAsync("data-health", "down", new() { Timeout = Wait });
+        foreach (var i in cluster.Indexes)
+        {
+            await Expect(page.Event("host_down", $"web/standby/s1 on {cluster.Address(i)}")).ToHaveCountAsync(1, new() { Timeout = Wait });
+        }
+        await Expect(page.Event("registry_changed", "main/b3").First).ToBeVisibleAsync();
+        await SparklineAsync(page, "main", "b1", points: 20);
         await SaveScreenshotAsync(page, "dashboard-three-nodes.png");
         await running;
         Assert.Empty(load.Errors);
@@ -191,6 +201,11 @@ public sealed class DashboardTests(ITestOutputHelper output)
             services.web.pools = [ {{pools}} ]
             """;
     }
+
+    /// <summary>Waits until a host's picks sparkline has <paramref name="points"/> samples (one per poll).</summary>
+    private static Task SparklineAsync(DashboardPage page, string pool, string host, int points) =>
+        Poll.UntilAsync(async () => (await page.Host(pool, host).Locator("td.rate polyline").GetAttributeAsync("points"))!.Split(' ').Length >= points,
+            $"the picks sparkline of {pool}/{host} to have {points} points", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
 
     private static Task WaitStateEverywhereAsync(LbCluster cluster, string host, string state) =>
         Poll.UntilAsync(async () =>

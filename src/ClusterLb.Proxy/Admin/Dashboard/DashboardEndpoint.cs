@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Http;
 namespace ClusterLb.Proxy.Admin.Dashboard;
 
 /// <summary>
-/// <c>GET /dashboard</c> and its files (<c>/dashboard/app.js</c>, <c>/dashboard/app.css</c>): the live dashboard,
-/// static files embedded in this assembly. They hold no data and need no token: the page reads <c>/status</c>,
-/// <c>/cluster/status</c> and <c>/events</c> and writes through <c>/api/</c> itself, with the token its user types,
-/// so every access rule stays where it is. The Content-Security-Policy lets the page run only these files and talk
-/// only to this listener.
+/// <c>GET /dashboard</c> and its files (<c>/dashboard/app.js</c>, <c>app.css</c>, <c>icon.svg</c>): the live
+/// dashboard, static files embedded in this assembly. They hold no data and need no token: the page reads
+/// <c>/status</c>, <c>/cluster/status</c> and <c>/events</c> and writes through <c>/api/</c> itself, with the token
+/// its user types, so every access rule stays where it is. The Content-Security-Policy lets the page run only these
+/// files and talk only to this listener.
 /// </summary>
 public static class DashboardEndpoint
 {

@@ -1,11 +1,11 @@
 // ClusterLb dashboard (docs/dashboard.md). Polls GET /status and GET /cluster/status every second, follows
 // GET /events, and sends host drain/down/up to the admin API. The node computes everything; this file draws it
-// (as text, never as HTML) and keeps a minute of samples per host for the sparklines.
+// (as text, never as HTML) and keeps the last samples per host for the sparklines.
 'use strict';
 
 const TOKEN_KEY = 'clusterlb-admin-token';
 const POLL_MS = 1000;
-const HISTORY = 60;
+const HISTORY = 30; // samples per sparkline: the last 30 polls
 const MAX_EVENTS = 50;
 const RETRY_EVENTS_MS = 2000;
 const SVG = 'http://www.w3.org/2000/svg';
