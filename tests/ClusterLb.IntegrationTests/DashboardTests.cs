@@ -276,13 +276,14 @@ public sealed class DashboardTests(ITestOutputHelper output)
 
         public static async Task<Rig> StartAsync(ITestOutputHelper output, string[] backendNames, int nodes, int dashboardOf, string settings = "")
         {
-            var backends = await Backends.StartAsync(backendNames);
+            // The browser first: without chromium the test fails (under CI) before a cluster is started for nothing.
+            var chromium = await HeadlessChromium.LaunchAsync();
+            Backends? backends = null;
             LbCluster? cluster = null;
-            HeadlessChromium? chromium = null;
             try
             {
+                backends = await Backends.StartAsync(backendNames);
                 cluster = await LbCluster.StartAsync(output, nodes, Services(backends) + "\n" + settings);
-                chromium = await HeadlessChromium.LaunchAsync();
                 return new Rig(backends, cluster, chromium, await DashboardPage.OpenAsync(chromium, cluster[dashboardOf].AdminUrl, output));
             }
             catch
