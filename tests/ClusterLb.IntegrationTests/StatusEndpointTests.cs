@@ -50,6 +50,8 @@ public sealed class StatusEndpointTests(ITestOutputHelper output)
         Assert.Equal("down", hosts["b3"].GetProperty("health").GetString());
         Assert.True(hosts["b3"].GetProperty("consecutiveFailures").GetInt32() >= 3);
         Assert.Contains("500", hosts["b3"].GetProperty("lastCheckError").GetString());
+        // The operator's state is apart from health: a host that fails its checks is still "up" for the operator.
+        Assert.Equal("up", hosts["b3"].GetProperty("state").GetString());
     }
 
     [Fact]

@@ -58,6 +58,17 @@ public static class Prerequisites
     public static string RequirePromtool() =>
         Promtool ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'promtool' (Debian package prometheus) is not installed: /metrics cannot be checked by Prometheus' parser.");
 
+    /// <summary>The full path of Debian's <c>chromium</c> (the browser the dashboard tests drive with Playwright), or null.</summary>
+    public static string? Chromium { get; } = FindTool("chromium");
+
+    /// <summary>Why a browser test is skipped, or null when it must run (chromium present, or CI).</summary>
+    public static string? ChromiumSkipReason =>
+        Chromium is null && !IsCi ? "'chromium' not found (Debian package chromium; .ci/run installs it as root); skipped outside CI." : null;
+
+    /// <summary>chromium's path, or a loud failure naming the missing package.</summary>
+    public static string RequireChromium() =>
+        Chromium ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'chromium' (Debian package chromium) is not installed: the dashboard cannot be tested in a browser.");
+
     /// <summary>The full path of <paramref name="tool"/>, or null.</summary>
     public static string? FindTool(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
@@ -119,6 +130,20 @@ public sealed class PromtoolFactAttribute : FactAttribute
     public PromtoolFactAttribute()
     {
         if (Prerequisites.PromtoolSkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A fact that needs Debian's chromium: skipped outside CI when it is missing, run (and failing) under CI.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when chromium is missing outside CI.</summary>
+    public ChromiumFactAttribute()
+    {
+        if (Prerequisites.ChromiumSkipReason is { } reason)
         {
             Skip = reason;
         }

@@ -27,6 +27,12 @@ public sealed record HostStatus(
     long Picks,
     double? LatencyEwmaMs)
 {
+    /// <summary>
+    /// The operator's state from the replicated registry (<c>up</c>, <c>down</c> or <c>drain</c>), alike on every node;
+    /// <see cref="Health"/> is this node's own verdict.
+    /// </summary>
+    public string State { get; init; } = "up";
+
     /// <summary>The share of its weight a slow-starting host gets now, in percent; absent when it is not ramping.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? SlowStartPercent { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClusterLb.Proxy.Admin.Dashboard;
 using ClusterLb.Proxy.Admin.Events;
 using ClusterLb.Proxy.Admin.Registry;
 using ClusterLb.Proxy.Observability;
@@ -12,8 +13,9 @@ namespace ClusterLb.Proxy.Admin;
 /// open: orchestrators send no token), <c>GET /status</c> (open unless <c>protect-status</c>), everything under
 /// <c>/api/</c> behind the bearer token, <c>GET /cluster/status</c> and <c>GET /events</c> under the same rule as
 /// <c>/status</c>, the cluster commands (<c>POST /cluster/leave</c>, <c>POST /cluster/down</c>) behind the token,
-/// <c>GET /metrics</c> (Prometheus; open unless <c>clusterlb.admin.metrics.require-token</c>), and a JSON 404/405
-/// with a reason for everything else.
+/// <c>GET /metrics</c> (Prometheus; open unless <c>clusterlb.admin.metrics.require-token</c>), the dashboard's
+/// static files under <c>/dashboard</c> (always open: they hold no data), and a JSON 404/405 with a reason for
+/// everything else.
 /// </summary>
 public sealed class AdminEndpoints(
     AdminAccessSettings access,
@@ -99,6 +101,12 @@ public sealed class AdminEndpoints(
             return;
         }
 
+        if (DashboardEndpoint.Handles(request.Path))
+        {
+            await DashboardEndpoint.InvokeAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (path is "/metrics")
         {
             await MetricsAsync(context).ConfigureAwait(false);
@@ -155,7 +163,7 @@ public sealed class AdminEndpoints(
             return;
         }
 
-        await NotFoundAsync(context, "try GET /status, GET /health/live or GET /health/ready").ConfigureAwait(false);
+        await NotFoundAsync(context, "try GET /status, GET /dashboard, GET /health/live or GET /health/ready").ConfigureAwait(false);
     }
 
     private Task MetricsAsync(HttpContext context)
