@@ -2,11 +2,14 @@ using System.Net;
 using System.Reflection;
 using Akka;
 using Akka.Actor;
+using ClusterLb.Balancing.ClusterLoad;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Hocon;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using ClusterLb.Runtime.Audit;
 using ClusterLb.Runtime.Balancing;
+using ClusterLb.Runtime.ClusterLoad;
 using ClusterLb.Runtime.Events;
 using ClusterLb.Runtime.Metrics;
 using ClusterLb.Runtime.Registry;
@@ -119,6 +122,10 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
             var events = system.ActorOf(RegistryEventRelay.Props(), RegistryEventRelay.Name);
+            if (ReadClusterLoadSettings(settings) is { Enabled: true } clusterLoad)
+            {
+                system.ActorOf(ClusterLoadActor.Props(clusterLoad, handles), ClusterLoadActor.Name);
+            }
             var cluster = AkkaCluster.Get(system);
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
             // The actor system is the scope of this node's meters: the Runtime's (created here, so the cluster
@@ -203,6 +210,18 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         catch (ArgumentException ex)
         {
             throw new NodeStartException($"invalid registry settings: {ex.Message}", ex);
+        }
+    }
+
+    private static ClusterLoadSettings ReadClusterLoadSettings(NodeSettings settings)
+    {
+        try
+        {
+            return ClusterLoadSettings.FromConfig(settings.Config);
+        }
+        catch (HoconException ex)
+        {
+            throw new NodeStartException($"invalid cluster-load settings: {ex.Message}", ex);
         }
     }
 
