@@ -44,6 +44,22 @@ public sealed class ClusterLoadTests(ITestOutputHelper output)
         var metrics = await MetricsEndpointTests.ScrapeUntilAsync(admin,
             m => m.Values("clusterlb_cluster_in_flight", ("service", "web"), ("pool", "main"), ("host", "b1")).Contains(3));
         Assert.Equal(0, metrics.Value("clusterlb_proxy_in_flight", ("service", "web"), ("pool", "main"), ("host", "b1")));
+        Assert.True(metrics.Has("clusterlb_cluster_request_rate_per_second"), "no clusterlb_cluster_request_rate_per_second in /metrics");
+
+        // While node 1 forwards a steady stream, node 2 sees b1's cluster-wide request rate.
+        using var stop = new CancellationTokenSource();
+        var stream = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await client.GetAsync("/", CancellationToken.None);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        });
+        await Poll.UntilAsync(async () => await HostAsync(cluster, 1, "main", "b1") is var h && h.GetProperty("clusterRequestsPerSecond").GetDouble() > 0,
+            "node 2 to see a request rate for b1", Propagation);
+        await stop.CancelAsync();
+        await stream;
 
         backend.ReleaseSlow();
         foreach (var response in held)
