@@ -2,9 +2,7 @@ using System.Net;
 using System.Reflection;
 using Akka;
 using Akka.Actor;
-using ClusterLb.Balancing.ClusterLoad;
 using ClusterLb.Balancing.Routing;
-using ClusterLb.Hocon;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using ClusterLb.Runtime.Audit;
@@ -122,9 +120,9 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
             var events = system.ActorOf(RegistryEventRelay.Props(), RegistryEventRelay.Name);
-            if (ReadClusterLoadSettings(settings) is { Enabled: true } clusterLoad)
+            if (settings.ClusterLoad.Enabled)
             {
-                system.ActorOf(ClusterLoadActor.Props(clusterLoad, handles), ClusterLoadActor.Name);
+                system.ActorOf(ClusterLoadActor.Props(settings.ClusterLoad, handles), ClusterLoadActor.Name);
             }
             var cluster = AkkaCluster.Get(system);
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
@@ -210,18 +208,6 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         catch (ArgumentException ex)
         {
             throw new NodeStartException($"invalid registry settings: {ex.Message}", ex);
-        }
-    }
-
-    private static ClusterLoadSettings ReadClusterLoadSettings(NodeSettings settings)
-    {
-        try
-        {
-            return ClusterLoadSettings.FromConfig(settings.Config);
-        }
-        catch (HoconException ex)
-        {
-            throw new NodeStartException($"invalid cluster-load settings: {ex.Message}", ex);
         }
     }
 
