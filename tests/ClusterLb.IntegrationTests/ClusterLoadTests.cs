@@ -27,11 +27,7 @@ public sealed class ClusterLoadTests(ITestOutputHelper output)
     public async Task Requests_held_through_one_node_show_as_cluster_in_flight_on_another_and_disappear_when_done()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        await using var cluster = await LbCluster.StartAsync(output, 3, $$"""
-            {{Common}}
-            services.web.pools = [ { id = main, method = least-request, hosts = [ { id = b1, address = "{{backend.Url}}" } ] } ]
-            """);
-        await WaitHealthyAsync(cluster, "web", 1);
+        await using var cluster = await StartOneHostAsync(backend);
         using var client = new HttpClient { BaseAddress = cluster[0].ProxyUrl, Timeout = TimeSpan.FromSeconds(40) };
 
         var held = Enumerable.Range(0, 3).Select(_ => client.GetAsync("/slow")).ToList();
@@ -135,11 +131,7 @@ public sealed class ClusterLoadTests(ITestOutputHelper output)
     public async Task A_node_cut_off_or_stopped_no_longer_counts()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        await using var cluster = await LbCluster.StartAsync(output, 3, $$"""
-            {{Common}}
-            services.web.pools = [ { id = main, method = least-request, hosts = [ { id = b1, address = "{{backend.Url}}" } ] } ]
-            """);
-        await WaitHealthyAsync(cluster, "web", 1);
+        await using var cluster = await StartOneHostAsync(backend);
         using var nodeThree = new HttpClient { BaseAddress = cluster[2].ProxyUrl, Timeout = TimeSpan.FromSeconds(40) };
         var held = Enumerable.Range(0, 2).Select(_ => nodeThree.GetAsync("/slow")).ToList();
         await Poll.UntilAsync(async () => await HostAsync(cluster, 0, "main", "b1") is var h && Int(h, "clusterInFlight") == 2 && Int(h, "clusterNodes") == 3,
@@ -175,6 +167,25 @@ public sealed class ClusterLoadTests(ITestOutputHelper output)
             catch (HttpRequestException)
             {
             }
+        }
+    }
+
+    /// <summary>Three nodes routing service <c>web</c> to pool <c>main</c> with the one host <c>b1</c>, healthy on every node.</summary>
+    private async Task<LbCluster> StartOneHostAsync(TestBackend backend)
+    {
+        var cluster = await LbCluster.StartAsync(output, 3, $$"""
+            {{Common}}
+            services.web.pools = [ { id = main, method = least-request, hosts = [ { id = b1, address = "{{backend.Url}}" } ] } ]
+            """);
+        try
+        {
+            await WaitHealthyAsync(cluster, "web", 1);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
         }
     }
 
