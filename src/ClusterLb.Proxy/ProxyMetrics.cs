@@ -39,6 +39,12 @@ public sealed class ProxyMetrics : IDisposable
         _upstreamDuration = _meter.CreateHistogram<double>("clusterlb.proxy.upstream.duration", "s", "Time from pick to the end of the forwarded exchange, per host.");
         _meter.CreateObservableCounter("clusterlb.balancer.picks", () => Observe(handles, h => h.Counters.Picks), "{pick}", "Times the balancer chose each host.");
         _meter.CreateObservableGauge("clusterlb.proxy.in_flight", () => Observe(handles, h => (long)h.Counters.InFlight), "{request}", "Requests in flight per host.");
+        // The cluster-wide view (clusterlb.cluster-load): only hosts that a fresh report names, so a node with load
+        // sharing off exports neither series.
+        _meter.CreateObservableGauge("clusterlb.cluster.in_flight", () => ObserveCluster(handles, static c => c.ClusterInFlight), "{request}",
+            "Requests in flight per host from every LB node (this node's live count plus the others' latest reports).");
+        _meter.CreateObservableGauge("clusterlb.cluster.request_rate", () => ObserveCluster(handles, static c => c.ClusterRequestsPerSecond), "{request}/s",
+            "Requests per second per host summed over every LB node, from successive load reports.");
         _meter.CreateObservableGauge("clusterlb.host.healthy", () => ObserveHealth(handles), null, "1 when the host may receive traffic (healthy and not drained or down), else 0.");
         if (accessLog is not null)
         {
@@ -115,6 +121,24 @@ public sealed class ProxyMetrics : IDisposable
                 foreach (var host in pool.All)
                 {
                     yield return new Measurement<long>(read(host), HostTags(host));
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<T>> ObserveCluster<T>(IReadOnlyCollection<RouteHandle> handles, Func<HostCounters, T> read)
+        where T : struct
+    {
+        foreach (var handle in handles)
+        {
+            foreach (var pool in handle.Snapshot.Pools)
+            {
+                foreach (var host in pool.All)
+                {
+                    if (host.Counters.ClusterNodes > 0)
+                    {
+                        yield return new Measurement<T>(read(host.Counters), HostTags(host));
+                    }
                 }
             }
         }

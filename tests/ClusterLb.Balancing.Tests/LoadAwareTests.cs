@@ -75,12 +75,4 @@ public class LoadAwareTests
         Hold(hosts[0], 2);
         Assert.Same(hosts[0], new PowerOfTwoChoicesPolicy(new Random(1).Next).Pick(hosts, default));
     }
-
-    private static void Hold(ClusterLb.Balancing.Routing.UpstreamHost host, int requests)
-    {
-        for (var i = 0; i < requests; i++)
-        {
-            host.Counters.OnPicked();
-        }
-    }
 }

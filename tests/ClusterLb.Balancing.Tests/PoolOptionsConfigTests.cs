@@ -45,6 +45,19 @@ public class PoolOptionsConfigTests
         Assert.Equal(new StickyCookieSettings("lb", false, CookieSameSite.Strict, TimeSpan.FromHours(1), "/app"), options.Affinity.Cookie);
     }
 
+    [Theory]
+    [InlineData("", LoadScope.Node)]
+    [InlineData("load-scope = node,", LoadScope.Node)]
+    [InlineData("load-scope = cluster,", LoadScope.Cluster)]
+    public void Load_scope_reads_node_or_cluster_and_defaults_to_node(string option, LoadScope expected)
+    {
+        var pool = Read($$"""clusterlb.services.web.pools = [{ id = main, method = least-request, {{option}} hosts = ["http://127.0.0.1:1"] }]""")
+            .Services.Single().Pools.Single();
+        Assert.Equal(expected, pool.Options.LoadScope);
+        var policy = Assert.IsType<Algorithms.LeastRequestPolicy>(Algorithms.BalancingPolicies.For(pool));
+        Assert.Equal(expected, policy.Scope);
+    }
+
     [Fact]
     public void A_pool_without_options_takes_the_defaults()
     {
@@ -97,6 +110,7 @@ public class PoolOptionsConfigTests
     [InlineData("hash-key = \"body\"", "body", 2)]
     [InlineData("affinity {\n type = sticky\n}", "sticky", 3)]
     [InlineData("affinity.same-site = sometimes, affinity.type = sticky-cookie", "sometimes", 2)]
+    [InlineData("method = least-request, load-scope = everywhere", "load-scope", 2)]
     public void A_bad_option_value_is_refused_at_its_line(string option, string named, int line)
     {
         var error = Assert.Single(Refused($$"""

@@ -129,6 +129,12 @@ public sealed class RegistryModelTests
         ], changes);
         Assert.True(RegistryDiff.Same(after["p"], after["p"] with { Hosts = [.. after["p"].Hosts] }));
         Assert.False(RegistryDiff.Same(before["p"], after["p"]));
+
+        // An option alone is a change too: the routers must follow a PUT of only load-scope or panic-threshold.
+        var scoped = after["p"] with { Options = BalancingOptions.Default with { LoadScope = LoadScope.Cluster } };
+        Assert.False(RegistryDiff.Same(after["p"], scoped));
+        Assert.Equal(["p/-: options changed"], RegistryDiff.Changes(after, new Dictionary<string, PoolSpec>(after) { ["p"] = scoped })
+            .Select(c => $"{c.Pool.Id}/{c.Host ?? "-"}: {c.Detail}"));
     }
 
     [Fact]

@@ -65,12 +65,22 @@ public class RetryAndAllocationTests
 
     [Theory]
     [MemberData(nameof(Methods))]
-    public void A_warm_pick_and_complete_allocates_nothing(BalancingMethod method)
+    public void A_warm_pick_and_complete_allocates_nothing(BalancingMethod method) =>
+        AssertWarmPicksAllocateNothing(method, BalancingOptions.Default with { HashBalanceFactor = method == BalancingMethod.Hash ? 1.25 : 0 });
+
+    [Fact]
+    public void A_warm_least_request_pick_over_the_clusters_in_flight_allocates_nothing() =>
+        AssertWarmPicksAllocateNothing(BalancingMethod.LeastRequest, BalancingOptions.Default with { LoadScope = LoadScope.Cluster }, remoteInFlight: 3);
+
+    private static void AssertWarmPicksAllocateNothing(BalancingMethod method, BalancingOptions options, int remoteInFlight = 0)
     {
         // The production policy (Random.Shared, Stopwatch), through the handle as the proxy calls it.
-        var options = BalancingOptions.Default with { HashBalanceFactor = method == BalancingMethod.Hash ? 1.25 : 0 };
         var pool = TestPolicies.Pool(method, options, 5, 3, 2, 1, 1, 4, 2, 2);
         var hosts = pool.Hosts.Select(h => new UpstreamHost("svc", pool.Id, h, PassiveHealthSettings.Default, NullOutcomeSink.Instance)).ToImmutableArray();
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            hosts[i].Counters.SetClusterLoad(remoteInFlight * (i % 3), 0, remoteInFlight == 0 ? 0 : 2);
+        }
         var handle = new RouteHandle("svc");
         handle.Publish(new RoutingSnapshot("svc", 1, [new PoolRoute(pool.Id, 0, BalancingPolicies.For(pool), hosts, hosts)]));
         var outcome = new RequestOutcome(200, TimeSpan.FromMilliseconds(3), false);

@@ -12,6 +12,15 @@ internal static class TestHosts
     public static ImmutableArray<UpstreamHost> Hosts(params int[] weights) =>
         weights.Select((w, i) => Host(((char)('a' + i)).ToString(), w)).ToImmutableArray();
 
+    /// <summary>Counts <paramref name="requests"/> picks of <paramref name="host"/> in flight (never completed).</summary>
+    public static void Hold(UpstreamHost host, int requests)
+    {
+        for (var i = 0; i < requests; i++)
+        {
+            host.Counters.OnPicked();
+        }
+    }
+
     public static Dictionary<string, int> Count(Func<UpstreamHost?> pick, int times)
     {
         var counts = new Dictionary<string, int>();

@@ -333,6 +333,29 @@ public sealed class RegistryApiTests(ITestOutputHelper output)
         Assert.False(after.TryGetProperty("affinity", out _));
     }
 
+    [Fact]
+    public async Task Load_scope_cluster_set_through_put_shows_in_the_pool_and_the_status_and_reaches_the_routers_policy()
+    {
+        await using var harness = await StartAsync("b1");
+        using var api = Api(harness);
+
+        Assert.Equal(200, (await api.PutAsync("/api/pools/main", """{"method":"least-request","load-scope":"cluster"}""")).Status);
+        Assert.Equal("cluster", (await api.GetAsync("/api/pools/main")).Body.GetProperty("options").GetProperty("load-scope").GetString());
+        await Poll.UntilAsync(async () =>
+        {
+            using var status = await harness.StatusAsync();
+            var shown = status.RootElement.GetProperty("services").EnumerateArray().Single().GetProperty("pools").EnumerateArray().Single();
+            return shown.GetProperty("options").TryGetProperty("load-scope", out var scope) && scope.GetString() == "cluster"
+                && harness.Node.Handles["web"].Snapshot.Pools[0].Policy is Balancing.Algorithms.LeastRequestPolicy { Scope: Balancing.Settings.LoadScope.Cluster };
+        }, "/status and the router to follow load-scope = cluster");
+
+        // node is the default: it is not shown.
+        Assert.Equal(200, (await api.PutAsync("/api/pools/main", """{"load-scope":"node"}""")).Status);
+        Assert.False((await api.GetAsync("/api/pools/main")).Body.GetProperty("options").TryGetProperty("load-scope", out _));
+        await Poll.UntilAsync(() => harness.Node.Handles["web"].Snapshot.Pools[0].Policy is Balancing.Algorithms.LeastRequestPolicy { Scope: Balancing.Settings.LoadScope.Node },
+            "the router to go back to node scope");
+    }
+
     [Theory]
     [InlineData("""{"method":"fastest"}""", "method")]
     [InlineData("""{"method":"hash"}""", "hash-key")]
@@ -345,6 +368,8 @@ public sealed class RegistryApiTests(ITestOutputHelper output)
     [InlineData("""{"affinity":{"type":"sticky-cookie","cookie-name":"a b"}}""", "affinity.cookie-name")]
     [InlineData("""{"affinity":{"type":"client-ip","timeout":"0s"}}""", "affinity.timeout")]
     [InlineData("""{"hash_key":"path"}""", "hash_key")]
+    [InlineData("""{"load-scope":"everywhere"}""", "load-scope")]
+    [InlineData("""{"load-scope":1}""", "load-scope")]
     public async Task A_bad_method_or_option_gets_a_400_naming_it_and_changes_nothing(string body, string field)
     {
         await using var harness = await StartAsync("b1");

@@ -160,6 +160,19 @@ public sealed class ConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public void Check_rejects_a_cluster_load_stale_after_not_longer_than_its_interval()
+    {
+        var file = Write("load.conf", "clusterlb.cluster-load {\n  interval = 2s\n  stale-after = 2s\n}\n");
+
+        var result = CliRunner.InProcess("config", "check", "--config", file, "--no-env");
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"{file}:3:", line);
+        Assert.Contains("clusterlb.cluster-load.stale-after", line);
+    }
+
+    [Fact]
     public void Check_rejects_protect_status_without_a_token()
     {
         var file = Write("status.conf", "clusterlb.admin.protect-status = on\n");

@@ -14,7 +14,7 @@ public static class BalancingPolicies
     {
         BalancingMethod.RoundRobin => new SmoothWeightedRoundRobinPolicy(),
         BalancingMethod.Random => new RandomPolicy(),
-        BalancingMethod.LeastRequest => new LeastRequestPolicy(),
+        BalancingMethod.LeastRequest => new LeastRequestPolicy(pool.Options.LoadScope),
         BalancingMethod.PowerOfTwoChoices => new PowerOfTwoChoicesPolicy(),
         BalancingMethod.PeakEwma => new PeakEwmaPolicy(),
         BalancingMethod.IpHash or BalancingMethod.Hash => new MaglevHashPolicy(pool.Options.HashBalanceFactor),

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Balancing.Settings;
 
 namespace ClusterLb.Balancing.Algorithms;
 
@@ -15,12 +16,18 @@ namespace ClusterLb.Balancing.Algorithms;
 /// second request when a weight-1 host takes its first. The scan stops at the first idle host of the pool's
 /// highest weight, since nothing can score lower, so a lightly loaded pool costs a few reads per pick. Counters
 /// are read without a lock, so two concurrent picks may see the same counts and choose the same host; the next
-/// picks see the result.
+/// picks see the result. With <see cref="LoadScope.Cluster"/> a host's load also counts the other nodes' requests
+/// in flight (<see cref="HostCounters.RemoteInFlight"/>, one more volatile read per host), as of their last report.
 /// </remarks>
-public sealed class LeastRequestPolicy : IBalancingPolicy
+/// <param name="scope">Whose requests in flight count.</param>
+public sealed class LeastRequestPolicy(LoadScope scope = LoadScope.Node) : IBalancingPolicy
 {
     private readonly PerCandidateSet<Scan> _scans = new(static c => new Scan(c));
+    private readonly bool _cluster = scope == LoadScope.Cluster;
     private long _next = -1;
+
+    /// <summary>Whose requests in flight count.</summary>
+    public LoadScope Scope { get; } = scope;
 
     /// <inheritdoc />
     public UpstreamHost? Pick(ImmutableArray<UpstreamHost> candidates, in PickContext context)
@@ -39,7 +46,7 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
         var retry = context.Attempt > 0;
         if (scan.EqualWeights && !retry)
         {
-            return candidates[FewestInFlight(counters, start)];
+            return candidates[FewestInFlight(counters, start, _cluster)];
         }
         var best = -1;
         long bestLoad = 0, bestWeight = 1;
@@ -54,7 +61,7 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
             {
                 continue;
             }
-            long load = counters[index].InFlight + 1;
+            long load = InFlight(counters[index], _cluster) + 1;
             long weight = weights[index];
             // load / weight < bestLoad / bestWeight, without dividing.
             if (best < 0 || load * bestWeight < bestLoad * weight)
@@ -72,13 +79,13 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
     }
 
     // Equal weights, first attempt: the plain minimum of in flight from the rotating start, stopping at an idle host.
-    private static int FewestInFlight(HostCounters[] counters, int start)
+    private static int FewestInFlight(HostCounters[] counters, int start, bool cluster)
     {
         var best = start;
-        var bestInFlight = counters[start].InFlight;
+        var bestInFlight = InFlight(counters[start], cluster);
         for (var index = start + 1; index < counters.Length && bestInFlight > 0; index++)
         {
-            var inFlight = counters[index].InFlight;
+            var inFlight = InFlight(counters[index], cluster);
             if (inFlight < bestInFlight)
             {
                 best = index;
@@ -87,7 +94,7 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
         }
         for (var index = 0; index < start && bestInFlight > 0; index++)
         {
-            var inFlight = counters[index].InFlight;
+            var inFlight = InFlight(counters[index], cluster);
             if (inFlight < bestInFlight)
             {
                 best = index;
@@ -96,6 +103,8 @@ public sealed class LeastRequestPolicy : IBalancingPolicy
         }
         return best;
     }
+
+    private static int InFlight(HostCounters counters, bool cluster) => cluster ? counters.ClusterInFlight : counters.InFlight;
 
     /// <summary>
     /// A candidate set laid out for the scan: counters and weights in flat arrays (one pointer less per host), and

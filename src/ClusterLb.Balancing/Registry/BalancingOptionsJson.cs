@@ -7,13 +7,13 @@ namespace ClusterLb.Balancing.Registry;
 
 /// <summary>
 /// A pool's options as JSON fields, named as in HOCON (<c>hash-key</c>, <c>hash-balance-factor</c>,
-/// <c>slow-start</c>, <c>panic-threshold</c>, <c>affinity { type, cookie-name, http-only, same-site, max-age,
+/// <c>slow-start</c>, <c>panic-threshold</c>, <c>load-scope</c>, <c>affinity { type, cookie-name, http-only, same-site, max-age,
 /// path, timeout }</c>): the registry's pool entry and the admin API use one format.
 /// </summary>
 public static class BalancingOptionsJson
 {
     /// <summary>The option fields a pool object may carry beside its own.</summary>
-    public static readonly string[] Fields = ["hash-key", "hash-balance-factor", "slow-start", "panic-threshold", "affinity"];
+    public static readonly string[] Fields = ["hash-key", "hash-balance-factor", "slow-start", "panic-threshold", "load-scope", "affinity"];
 
     /// <summary>The fields of an <c>affinity</c> object.</summary>
     public static readonly string[] AffinityFields = ["type", "cookie-name", "http-only", "same-site", "max-age", "path", "timeout"];
@@ -37,6 +37,10 @@ public static class BalancingOptionsJson
         if (options.PanicThreshold != d.PanicThreshold)
         {
             w.WriteNumber("panic-threshold", options.PanicThreshold);
+        }
+        if (options.LoadScope != d.LoadScope)
+        {
+            w.WriteString("load-scope", options.LoadScope.ToConfigName());
         }
         if (options.Affinity.Mode != AffinityMode.None)
         {
@@ -100,6 +104,10 @@ public static class BalancingOptionsJson
                 throw new BalancingOptionFormatException("panic-threshold", $"must be a whole percentage (was {panic.GetRawText()})");
             }
             options = options with { PanicThreshold = (int)value };
+        }
+        if (pool.TryGetProperty("load-scope", out var scope))
+        {
+            options = options with { LoadScope = Parse("load-scope", () => LoadScopeNames.Parse(String("load-scope", scope))) };
         }
         if (pool.TryGetProperty("affinity", out var affinity))
         {

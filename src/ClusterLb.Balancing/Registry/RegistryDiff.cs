@@ -8,7 +8,7 @@ public static class RegistryDiff
     /// <summary>True when <paramref name="a"/> and <paramref name="b"/> hold the same pool (records compare arrays by reference).</summary>
     public static bool Same(PoolSpec? a, PoolSpec? b) =>
         ReferenceEquals(a, b) || (a is not null && b is not null && a.Id == b.Id && a.Service == b.Service && a.Method == b.Method
-            && a.Priority == b.Priority && a.Hosts.SequenceEqual(b.Hosts));
+            && a.Priority == b.Priority && a.Options == b.Options && a.Hosts.SequenceEqual(b.Hosts));
 
     /// <summary>One (pool, host, detail) entry per change from <paramref name="before"/> to <paramref name="after"/>.</summary>
     public static IEnumerable<(PoolSpec Pool, string? Host, string Detail)> Changes(IReadOnlyDictionary<string, PoolSpec> before, IReadOnlyDictionary<string, PoolSpec> after)
@@ -34,6 +34,10 @@ public static class RegistryDiff
             if (old.Priority != now.Priority)
             {
                 yield return (now, null, $"priority {old.Priority} -> {now.Priority}");
+            }
+            if (old.Options != now.Options)
+            {
+                yield return (now, null, "options changed");
             }
             var oldHosts = old.Hosts.ToDictionary(h => h.Id, StringComparer.Ordinal);
             var newHosts = now.Hosts.ToDictionary(h => h.Id, StringComparer.Ordinal);

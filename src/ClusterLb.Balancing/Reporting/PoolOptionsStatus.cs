@@ -17,13 +17,20 @@ public sealed record PoolOptionsStatus(
     [property: JsonPropertyName("panic-threshold"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PanicThreshold,
     [property: JsonPropertyName("affinity"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AffinityStatus? Affinity)
 {
+    /// <summary><c>cluster</c> when least-request weighs the whole cluster's requests in flight; absent for <c>node</c>.</summary>
+    [JsonPropertyName("load-scope"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LoadScope { get; init; }
+
     /// <summary>The document of <paramref name="options"/>.</summary>
     public static PoolOptionsStatus From(BalancingOptions options) => new(
         options.HashKey?.ToString(),
         options.HashBalanceFactor == 0 ? null : options.HashBalanceFactor,
         options.SlowStart == TimeSpan.Zero ? null : DurationText.Format(options.SlowStart),
         options.PanicThreshold == 0 ? null : options.PanicThreshold,
-        AffinityStatus.From(options.Affinity));
+        AffinityStatus.From(options.Affinity))
+    {
+        LoadScope = options.LoadScope == Settings.LoadScope.Node ? null : options.LoadScope.ToConfigName(),
+    };
 }
 
 /// <summary>A pool's affinity as documents show it.</summary>

@@ -36,6 +36,21 @@ public sealed record HostStatus(
     /// <summary>The share of its weight a slow-starting host gets now, in percent; absent when it is not ramping.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? SlowStartPercent { get; init; }
+
+    /// <summary>
+    /// Requests in flight to this host from every LB node: this node's live count plus the others' latest reports
+    /// (<c>clusterlb.cluster-load</c>); absent when cluster load sharing is off or has not run yet.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? ClusterInFlight { get; init; }
+
+    /// <summary>Requests per second to this host summed over every reporting LB node; absent like <see cref="ClusterInFlight"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? ClusterRequestsPerSecond { get; init; }
+
+    /// <summary>LB nodes, this one included, whose fresh reports the cluster totals sum; absent like <see cref="ClusterInFlight"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? ClusterNodes { get; init; }
 }
 
 /// <summary>One pool of a service.</summary>

@@ -19,12 +19,41 @@ public sealed class HostCounters
     private int _tracksPeakEwma;
     private long _peakEwmaBits;
     private long _peakEwmaStamp;
+    private int _remoteInFlight;
+    private int _clusterNodes;
+    private long _clusterRateBits;
 
     /// <summary>Requests forwarded to the host and not yet completed.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>How many times the balancer chose the host.</summary>
     public long Picks => Volatile.Read(ref _picks);
+
+    /// <summary>
+    /// Requests the other LB nodes have in flight to this host, as their latest cluster-load reports gave them (zero
+    /// without <c>clusterlb.cluster-load</c> or other nodes). One volatile read, for <c>load-scope = cluster</c>.
+    /// </summary>
+    public int RemoteInFlight => Volatile.Read(ref _remoteInFlight);
+
+    /// <summary>Requests in flight to this host from every LB node: <see cref="InFlight"/> (live) plus <see cref="RemoteInFlight"/>.</summary>
+    public int ClusterInFlight => InFlight + RemoteInFlight;
+
+    /// <summary>LB nodes, this one included, whose fresh reports name this host; zero until the first cluster-load round.</summary>
+    public int ClusterNodes => Volatile.Read(ref _clusterNodes);
+
+    /// <summary>Picks per second of this host summed over every reporting LB node (from successive reports).</summary>
+    public double ClusterRequestsPerSecond => BitConverter.Int64BitsToDouble(Volatile.Read(ref _clusterRateBits));
+
+    /// <summary>
+    /// Stores the cluster-wide view of this host. Only the node's cluster-load actor calls it (single writer); the
+    /// three values are separate atomic words, so a reader may pair values of two successive rounds.
+    /// </summary>
+    public void SetClusterLoad(int remoteInFlight, double requestsPerSecond, int nodes)
+    {
+        Volatile.Write(ref _remoteInFlight, remoteInFlight);
+        Volatile.Write(ref _clusterRateBits, BitConverter.DoubleToInt64Bits(requestsPerSecond));
+        Volatile.Write(ref _clusterNodes, nodes);
+    }
 
     /// <summary>Smoothed upstream latency of proxied requests (α = 0.2); zero before the first request.</summary>
     public TimeSpan LatencyEwma => TimeSpan.FromTicks((long)BitConverter.Int64BitsToDouble(Volatile.Read(ref _latencyEwmaBits)));

@@ -145,7 +145,10 @@ public static class BalancingConfigReader
             pool.GetDouble("hash-balance-factor", d.HashBalanceFactor),
             pool.GetDuration("slow-start", d.SlowStart),
             pool.GetInt("panic-threshold", d.PanicThreshold),
-            pool.HasPath("affinity") ? ReadAffinity(pool.GetConfig("affinity")) : d.Affinity);
+            pool.HasPath("affinity") ? ReadAffinity(pool.GetConfig("affinity")) : d.Affinity)
+        {
+            LoadScope = Parsed(pool, "load-scope", LoadScopeNames.Parse, "node"),
+        };
     }
 
     private static AffinitySettings ReadAffinity(Config c)

@@ -14,6 +14,12 @@ public sealed record BalancingOptions(HashKey? HashKey, double HashBalanceFactor
     /// <summary>No key, no bound, no slow start, no panic mode, no affinity.</summary>
     public static BalancingOptions Default { get; } = new(null, 0, TimeSpan.Zero, 0, AffinitySettings.None);
 
+    /// <summary>
+    /// Whose requests in flight <c>least-request</c> weighs: this node's (<see cref="LoadScope.Node"/>, the default)
+    /// or the whole cluster's (<see cref="LoadScope.Cluster"/>). The other methods ignore it.
+    /// </summary>
+    public LoadScope LoadScope { get; init; } = LoadScope.Node;
+
     /// <summary>The key <paramref name="method"/> hashes: the client IP for <c>ip-hash</c>, <see cref="HashKey"/> for <c>hash</c>, else null.</summary>
     public HashKey? KeyFor(BalancingMethod method) => method switch
     {

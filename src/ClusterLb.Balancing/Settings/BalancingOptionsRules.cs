@@ -38,6 +38,10 @@ public static class BalancingOptionsRules
         {
             yield return ("panic-threshold", $"must be a percentage from 0 (off) to 100 (was {options.PanicThreshold})");
         }
+        if (!Enum.IsDefined(options.LoadScope))
+        {
+            yield return ("load-scope", $"must be node or cluster (was {(int)options.LoadScope})");
+        }
         var affinity = options.Affinity;
         if (!Enum.IsDefined(affinity.Mode))
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using ClusterLb.Proxy.Forwarding;
+using ClusterLb.Balancing.ClusterLoad;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
 using ClusterLb.Node.Hosting;
@@ -40,6 +41,7 @@ public static class NodeConfigReader
         {
             errors.Add(ex.Message);
         }
+        var clusterLoad = Try(errors, () => ClusterLoadSettings.FromConfig(config));
         BalancingSettings? balancing = null;
         try
         {
@@ -49,7 +51,7 @@ public static class NodeConfigReader
         {
             errors.AddRange(ex.Errors);
         }
-        if (errors.Count > 0 || proxy is null || balancing is null)
+        if (errors.Count > 0 || proxy is null || balancing is null || clusterLoad is null)
         {
             throw new SettingsException(errors);
         }
@@ -57,6 +59,7 @@ public static class NodeConfigReader
         {
             DataDirectory = dataDirectory,
             LogFormat = logFormat,
+            ClusterLoad = clusterLoad,
         };
     }
 

@@ -7,6 +7,7 @@ using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using ClusterLb.Runtime.Audit;
 using ClusterLb.Runtime.Balancing;
+using ClusterLb.Runtime.ClusterLoad;
 using ClusterLb.Runtime.Events;
 using ClusterLb.Runtime.Metrics;
 using ClusterLb.Runtime.Registry;
@@ -119,6 +120,10 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
             var events = system.ActorOf(RegistryEventRelay.Props(), RegistryEventRelay.Name);
+            if (settings.ClusterLoad.Enabled)
+            {
+                system.ActorOf(ClusterLoadActor.Props(settings.ClusterLoad, handles), ClusterLoadActor.Name);
+            }
             var cluster = AkkaCluster.Get(system);
             var node = new NodeInfo(settings.Name, Version, DateTimeOffset.UtcNow);
             // The actor system is the scope of this node's meters: the Runtime's (created here, so the cluster

@@ -1,3 +1,4 @@
+using ClusterLb.Balancing.ClusterLoad;
 using ClusterLb.Balancing.Settings;
 using ClusterLb.Hocon;
 using ClusterLb.Proxy;
@@ -16,6 +17,9 @@ public sealed record NodeSettings(string Name, ProxySettings Proxy, BalancingSet
 
     /// <summary>Console log format of the application logs (<c>clusterlb.logging.format</c>): <c>text</c> or <c>json</c>.</summary>
     public string LogFormat { get; init; } = "text";
+
+    /// <summary>How the node shares its per-host load with the cluster (<c>clusterlb.cluster-load</c>).</summary>
+    public ClusterLoadSettings ClusterLoad { get; init; } = new();
 
     /// <summary>The configuration file the node was started from, recorded in the audit log; null when built in code.</summary>
     public string? ConfigFile { get; init; }

@@ -310,7 +310,8 @@ public sealed class RouterActor : ReceiveActor, IWithTimers
             var before = Settings;
             Settings = settings;
             if (before.Method != settings.Method || before.HasUnequalWeights != settings.HasUnequalWeights
-                || before.Options.HashBalanceFactor != settings.Options.HashBalanceFactor)
+                || before.Options.HashBalanceFactor != settings.Options.HashBalanceFactor
+                || before.Options.LoadScope != settings.Options.LoadScope)
             {
                 Policy = BalancingPolicies.For(settings);
             }

@@ -32,6 +32,9 @@ internal static class ServiceStatusBuilder
             {
                 State = RegistryCodec.StateName(h.State),
                 SlowStartPercent = h.Ramp,
+                ClusterInFlight = h.Host.Counters.ClusterNodes > 0 ? h.Host.Counters.ClusterInFlight : null,
+                ClusterRequestsPerSecond = h.Host.Counters.ClusterNodes > 0 ? Math.Round(h.Host.Counters.ClusterRequestsPerSecond, 3) : null,
+                ClusterNodes = h.Host.Counters.ClusterNodes > 0 ? h.Host.Counters.ClusterNodes : null,
             }).ToList();
             var healthy = hostStatuses.Count(h => h.Health == "up");
             if (activePool is null && healthy > 0)
