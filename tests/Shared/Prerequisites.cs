@@ -58,6 +58,17 @@ public static class Prerequisites
     public static string RequirePromtool() =>
         Promtool ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'promtool' (Debian package prometheus) is not installed: /metrics cannot be checked by Prometheus' parser.");
 
+    /// <summary>The full path of <c>kubernetes-validate</c> (PyPI package kubernetes-validate, schemas bundled), or null.</summary>
+    public static string? KubernetesValidate { get; } = FindTool("kubernetes-validate");
+
+    /// <summary>Why a manifest validation test is skipped, or null when it must run (tool present, or CI).</summary>
+    public static string? KubernetesValidateSkipReason =>
+        KubernetesValidate is null && !IsCi ? "'kubernetes-validate' not found (pip install kubernetes-validate==1.37.0; .ci/run installs it as root); skipped outside CI." : null;
+
+    /// <summary>kubernetes-validate's path, or a loud failure naming the missing package.</summary>
+    public static string RequireKubernetesValidate() =>
+        KubernetesValidate ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'kubernetes-validate' (PyPI package kubernetes-validate) is not installed: the Kubernetes manifests cannot be checked against the API schemas.");
+
     /// <summary>The full path of <paramref name="tool"/>, or null.</summary>
     public static string? FindTool(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
@@ -119,6 +130,20 @@ public sealed class PromtoolFactAttribute : FactAttribute
     public PromtoolFactAttribute()
     {
         if (Prerequisites.PromtoolSkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A fact that needs kubernetes-validate: skipped outside CI when it is missing, run (and failing) under CI.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class KubernetesValidateFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when kubernetes-validate is missing outside CI.</summary>
+    public KubernetesValidateFactAttribute()
+    {
+        if (Prerequisites.KubernetesValidateSkipReason is { } reason)
         {
             Skip = reason;
         }
