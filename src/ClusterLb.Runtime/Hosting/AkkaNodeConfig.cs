@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Discovery;
 using Akka.Discovery.KubernetesApi;
 using Akka.Hosting.Logging;
 using Akka.Management.Cluster.Bootstrap;
@@ -106,15 +107,16 @@ public static class AkkaNodeConfig
             warning is null ? [] : [warning]);
     }
 
-    // The bootstrap's own reference configs, so the node's config (and `clusterlb config akka`) is complete without
-    // waiting for the extensions to inject them: Akka.Discovery looks up akka.discovery.kubernetes-api.class
-    // before anything would have loaded Akka.Discovery.KubernetesApi's defaults.
-    private static AkkaConfig? BootstrapDefaults(ClusterJoinMethod join) => join switch
+    // The bootstrap's own reference configs (Akka.Management, Akka.Discovery, and Akka.Discovery.KubernetesApi's for
+    // that method), so the node's config and `clusterlb config akka` are complete without waiting for the extensions
+    // to inject them: Akka.Discovery looks up akka.discovery.kubernetes-api.class before anything would have loaded
+    // the Kubernetes discovery's defaults.
+    private static AkkaConfig? BootstrapDefaults(ClusterJoinMethod join)
     {
-        ClusterJoinMethod.Seeds => null,
-        ClusterJoinMethod.KubernetesApi => KubernetesDiscovery.DefaultConfiguration().WithFallback(ClusterBootstrap.DefaultConfiguration()),
-        _ => ClusterBootstrap.DefaultConfiguration(),
-    };
+        if (join == ClusterJoinMethod.Seeds) return null;
+        var defaults = ClusterBootstrap.DefaultConfiguration().WithFallback(DiscoveryProvider.DefaultConfiguration());
+        return join == ClusterJoinMethod.KubernetesApi ? KubernetesDiscovery.DefaultConfiguration().WithFallback(defaults) : defaults;
+    }
 
     // Akka refuses Empty.WithFallback(Empty) ("itself as fallback"), so empty layers are skipped.
     private static AkkaConfig Layer(AkkaConfig over, AkkaConfig? under) =>
