@@ -9,10 +9,11 @@ using Xunit.Abstractions;
 namespace ClusterLb.IntegrationTests;
 
 /// <summary>
-/// <c>deploy/kubernetes/</c>: every manifest passes <c>kubernetes-validate</c> (the Kubernetes API's own schemas,
-/// bundled, offline), the ConfigMap's node file passes the node's own <c>clusterlb config check</c> with the
-/// environment a pod gets, and the manifests agree with that file (ports, labels, replicas, grace period). No
-/// Kubernetes cluster runs here: nothing is applied.
+/// <c>deploy/kubernetes/</c>: every manifest passes the Kubernetes API's OpenAPI schemas (the npm package
+/// kubernetes-models bundles them: types, required fields, enums) and KubernetesClient's strict YAML load (no unknown
+/// field), offline; the ConfigMap's node file passes the node's own <c>clusterlb config check</c> with the environment
+/// a pod gets; and the manifests agree with that file (ports, labels, replicas, grace period). No Kubernetes cluster
+/// runs here: nothing is applied.
 /// </summary>
 public sealed class KubernetesManifestTests(ITestOutputHelper output)
 {
@@ -27,24 +28,41 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
 
     private static string[] Files => System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal).ToArray();
 
-    private static List<object> Objects => Files.SelectMany(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f))).ToList();
+    // Strict: a field the Kubernetes type does not have is an error, as the API server's strict field validation makes it.
+    private static List<object> Objects => Files.SelectMany(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f), null, strict: true)).ToList();
 
-    [KubernetesValidateFact]
-    public async Task Kubernetes_validate_accepts_every_manifest_and_refuses_a_broken_one()
+    [KubernetesSchemaFact]
+    public async Task Every_manifest_passes_the_kubernetes_api_schemas_and_a_broken_one_does_not()
     {
-        var tool = Prerequisites.RequireKubernetesValidate();
+        var script = Prerequisites.RequireKubernetesSchema();
         Assert.True(Files.Length >= 6, $"expected the manifests in {Directory}");
-        var (code, text) = await RunAsync(tool, ["--strict", .. Files]);
+        var (code, text) = await RunAsync("node", [script, .. Files]);
         output.WriteLine(text);
-        Assert.True(code == 0, $"kubernetes-validate exited {code}:\n{text}");
+        Assert.True(code == 0, $"the schema check exited {code}:\n{text}");
+        Assert.Equal(Files.Length, text.Split('\n').Count(l => l.EndsWith("objects valid", StringComparison.Ordinal)));
 
-        // The check can fail: a field the StatefulSet schema does not have is refused.
+        // The check can fail: an enum value and a required field the StatefulSet schema insists on.
         using var broken = TempDirectory.Create();
-        var file = Path.Combine(broken.Path, "broken.yaml");
         var statefulSet = File.ReadAllText(Path.Combine(Directory, "40-statefulset.yaml"));
-        await File.WriteAllTextAsync(file, statefulSet.Replace("podManagementPolicy: Parallel", "podManagementPolicy: Parallel\n  podStartPolicy: Parallel", StringComparison.Ordinal));
-        var (brokenCode, brokenText) = await RunAsync(tool, ["--strict", file]);
-        Assert.True(brokenCode != 0, $"kubernetes-validate accepted an unknown StatefulSet field:\n{brokenText}");
+        var badPolicy = Path.Combine(broken.Path, "policy.yaml");
+        await File.WriteAllTextAsync(badPolicy, statefulSet.Replace("podManagementPolicy: Parallel", "podManagementPolicy: Sometimes", StringComparison.Ordinal));
+        var noName = Path.Combine(broken.Path, "no-name.yaml");
+        await File.WriteAllTextAsync(noName, statefulSet.Replace("        - name: clusterlb\n", "        - ", StringComparison.Ordinal));
+        var (brokenCode, brokenText) = await RunAsync("node", [script, badPolicy, noName]);
+        Assert.True(brokenCode != 0, $"the schema check accepted broken StatefulSets:\n{brokenText}");
+        Assert.Contains("podManagementPolicy must be equal to one of the allowed values", brokenText, StringComparison.Ordinal);
+        Assert.Contains("must have required property name", brokenText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_manifest_loads_strictly_with_the_kubernetes_client_and_an_unknown_field_does_not()
+    {
+        Assert.Equal(11, Objects.Count);
+        var statefulSet = File.ReadAllText(Path.Combine(Directory, "40-statefulset.yaml"));
+        var unknown = statefulSet.Replace("podManagementPolicy: Parallel", "podManagementPolicy: Parallel\n  podStartPolicy: Parallel", StringComparison.Ordinal);
+        Assert.NotEqual(statefulSet, unknown);
+        var e = Assert.ThrowsAny<Exception>(() => KubernetesYaml.LoadAllFromString(unknown, null, strict: true));
+        Assert.Contains("podStartPolicy", e.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

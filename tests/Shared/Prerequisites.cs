@@ -58,16 +58,21 @@ public static class Prerequisites
     public static string RequirePromtool() =>
         Promtool ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'promtool' (Debian package prometheus) is not installed: /metrics cannot be checked by Prometheus' parser.");
 
-    /// <summary>The full path of <c>kubernetes-validate</c> (PyPI package kubernetes-validate, schemas bundled), or null.</summary>
-    public static string? KubernetesValidate { get; } = FindTool("kubernetes-validate");
+    /// <summary>
+    /// What the Kubernetes schema check lacks (Node.js, or the npm package kubernetes-models installed in
+    /// <c>tests/Shared/kubernetes-schema</c>), or null when it can run.
+    /// </summary>
+    public static string? KubernetesSchemaMissing { get; } = FindKubernetesSchemaGap();
 
-    /// <summary>Why a manifest validation test is skipped, or null when it must run (tool present, or CI).</summary>
-    public static string? KubernetesValidateSkipReason =>
-        KubernetesValidate is null && !IsCi ? "'kubernetes-validate' not found (pip install kubernetes-validate==1.37.0; .ci/run installs it as root); skipped outside CI." : null;
+    /// <summary>Why a Kubernetes schema test is skipped, or null when it must run (prerequisites present, or CI).</summary>
+    public static string? KubernetesSchemaSkipReason =>
+        KubernetesSchemaMissing is { } missing && !IsCi ? $"{missing}; skipped outside CI (.ci/run runs npm ci there)." : null;
 
-    /// <summary>kubernetes-validate's path, or a loud failure naming the missing package.</summary>
-    public static string RequireKubernetesValidate() =>
-        KubernetesValidate ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'kubernetes-validate' (PyPI package kubernetes-validate) is not installed: the Kubernetes manifests cannot be checked against the API schemas.");
+    /// <summary>The schema check's script (<c>validate.mjs</c>), or a loud failure naming what is missing.</summary>
+    public static string RequireKubernetesSchema() =>
+        KubernetesSchemaMissing is { } missing
+            ? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}{missing}: the Kubernetes manifests cannot be checked against the API schemas.")
+            : Path.Combine(SharedDirectory("kubernetes-schema")!, "validate.mjs");
 
     /// <summary>The full path of <paramref name="tool"/>, or null.</summary>
     public static string? FindTool(string tool) =>
@@ -75,6 +80,36 @@ public static class Prerequisites
             .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
             .Select(dir => Path.Combine(dir, tool))
             .FirstOrDefault(File.Exists);
+
+    // tests/Shared/<name>, found above the test binaries (bin/Debug/net10.0 of a project under tests/).
+    private static string? SharedDirectory(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "Shared", name);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static string? FindKubernetesSchemaGap()
+    {
+        if (FindTool("node") is null)
+        {
+            return "'node' (Node.js) not found";
+        }
+        var dir = SharedDirectory("kubernetes-schema");
+        if (dir is null)
+        {
+            return $"tests/Shared/kubernetes-schema not found above {AppContext.BaseDirectory}";
+        }
+        return Directory.Exists(Path.Combine(dir, "node_modules", "kubernetes-models"))
+            ? null
+            : $"the npm package kubernetes-models is not installed in {dir} (npm ci --prefix {dir})";
+    }
 
     private static string? FindNetworkNamespaceGap()
     {
@@ -136,14 +171,14 @@ public sealed class PromtoolFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A fact that needs kubernetes-validate: skipped outside CI when it is missing, run (and failing) under CI.</summary>
+/// <summary>A fact that needs the Kubernetes schema check: skipped outside CI when it is missing, run (and failing) under CI.</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class KubernetesValidateFactAttribute : FactAttribute
+public sealed class KubernetesSchemaFactAttribute : FactAttribute
 {
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when kubernetes-validate is missing outside CI.</summary>
-    public KubernetesValidateFactAttribute()
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when Node.js or kubernetes-models is missing outside CI.</summary>
+    public KubernetesSchemaFactAttribute()
     {
-        if (Prerequisites.KubernetesValidateSkipReason is { } reason)
+        if (Prerequisites.KubernetesSchemaSkipReason is { } reason)
         {
             Skip = reason;
         }

@@ -12,7 +12,8 @@ namespace ClusterLb.Node.Hosting;
 /// Starts a node's Akka.NET actor system: ClusterLb's configuration mapped onto Akka's keys
 /// (<see cref="AkkaNodeConfig"/>), Akka's logging bridged into Microsoft.Extensions.Logging, the cluster
 /// extensions the node uses started with the system, and the node joined to its cluster (<see cref="ClusterJoin"/>:
-/// through its seeds, itself when it has none, or Akka.Management's Cluster Bootstrap).
+/// through its seeds, itself when it has none, or Akka.Management's Cluster Bootstrap behind the node's management
+/// endpoint, <see cref="ManagementListener"/>).
 /// </summary>
 internal static class NodeActorSystem
 {
@@ -58,14 +59,21 @@ internal static class NodeActorSystem
             system.Terminate().Wait(TimeSpan.FromSeconds(10));
             throw new NodeStartException($"cannot start distributed data (akka.cluster.distributed-data): {ex.GetBaseException().Message}", ex);
         }
+        if (node.JoinMethod == ClusterJoinMethod.Seeds)
+        {
+            ClusterJoin.JoinSeedsOrSelf(system, node);
+            return system;
+        }
         try
         {
-            await ClusterJoin.StartAsync(system, node).ConfigureAwait(false);
+            // Contact point first: bootstrap probes every contact point, this node's own included.
+            await ManagementListener.StartAsync(system, loggerFactory).ConfigureAwait(false);
+            await ClusterJoin.StartBootstrapAsync(system).ConfigureAwait(false);
         }
-        catch (InvalidOperationException ex)
+        catch (NodeStartException)
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            throw new NodeStartException(ex.Message, ex);
+            throw;
         }
         return system;
     }

@@ -82,6 +82,9 @@ internal static class DiscoveryMapping
         if (method == ClusterJoinMethod.Config)
         {
             tree.Set($"akka.discovery.config.services.{serviceName}.endpoints", ContactPoints(config));
+            // Every listed contact point is a management endpoint, whatever its port: Akka's default keeps only those
+            // on this node's own management port, which drops every node listening elsewhere (several per host).
+            tree.Set(Bootstrap + ".contact-point.filter-on-fallback-port", false);
         }
         else
         {

@@ -55,6 +55,7 @@ public sealed class DiscoveryMappingTests : IDisposable
         Assert.Equal("config", c.GetString("akka.discovery.method"));
         Assert.Equal(["127.0.0.1:8601", "127.0.0.1:8602", "127.0.0.1:8603"], c.GetStringList("akka.discovery.config.services.lbs.endpoints"));
         Assert.Equal("Akka.Discovery.Config.ConfigServiceDiscovery, Akka.Discovery", c.GetString("akka.discovery.config.class"));
+        Assert.False(c.GetBoolean("akka.management.cluster.bootstrap.contact-point.filter-on-fallback-port"));
         const string Cpd = "akka.management.cluster.bootstrap.contact-point-discovery.";
         Assert.Equal("lbs", c.GetString(Cpd + "service-name"));
         Assert.Equal(3, c.GetInt(Cpd + "required-contact-point-nr"));
@@ -100,6 +101,7 @@ public sealed class DiscoveryMappingTests : IDisposable
         Assert.Equal(8558, c.GetInt("akka.management.http.port"));
         Assert.Equal("0.0.0.0", c.GetString("akka.management.http.bind-hostname"));
         Assert.Equal(8558, c.GetInt("akka.management.http.bind-port"));
+        Assert.True(c.GetBoolean("akka.management.cluster.bootstrap.contact-point.filter-on-fallback-port"));
     }
 
     [Fact]
