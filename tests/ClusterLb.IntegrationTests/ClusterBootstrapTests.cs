@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
 using Akka.Cluster;
 using ClusterLb.IntegrationTests.Infrastructure;
 using ClusterLb.Node.Hosting;
@@ -61,6 +63,18 @@ public sealed class ClusterBootstrapTests(ITestOutputHelper output) : IAsyncLife
             Assert.Empty(cluster.State.Unreachable);
         });
 
+        // Each node's contact point answers Akka.Management's probe with the members; nothing else is served there.
+        using (var contactPoint = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management[0]}/"), Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var body = JsonDocument.Parse(await contactPoint.GetStringAsync("bootstrap/seed-nodes")).RootElement;
+            Assert.Equal(3, body.GetProperty("Nodes").GetArrayLength());
+            // Newtonsoft's defaults, as Akka's prober reads them: the status is the enum's number.
+            Assert.All(body.GetProperty("Nodes").EnumerateArray(), n => Assert.Equal((int)MemberStatus.Up, n.GetProperty("Status").GetInt32()));
+            Assert.Contains(body.GetProperty("SelfNode").GetProperty("Port").GetInt32(), started.Select(n => Cluster.Get(n.System).SelfAddress.Port!.Value));
+            using var post = await contactPoint.PostAsync("bootstrap/seed-nodes", null);
+            Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        }
+
         // What Kubernetes' readiness probe asks: joined and routing, on every node.
         foreach (var node in started)
         {
@@ -92,6 +106,17 @@ public sealed class ClusterBootstrapTests(ITestOutputHelper output) : IAsyncLife
         using var ready = await admin.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(1, UpMembers(alone));
+    }
+
+    [Fact]
+    public async Task A_taken_management_port_stops_the_node_start_naming_the_key()
+    {
+        var port = PortAllocator.Next();
+        using var taken = new TcpListener(IPAddress.Loopback, port);
+        taken.Start();
+        await using var nodes = new ConfiguredNodes(output);
+        var e = await Assert.ThrowsAsync<NodeStartException>(() => nodes.StartAsync("taken", Body("taken", port, $"\"127.0.0.1:{port}\"", requiredContactPoints: 1)));
+        Assert.Contains($"cannot bind the management endpoint 127.0.0.1:{port} (clusterlb.cluster.management)", e.Message, StringComparison.Ordinal);
     }
 
     private static int UpMembers(ClusterLbNode node) => Cluster.Get(node.System).State.Members.Count(m => m.Status == MemberStatus.Up);
