@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Discovery;
-using Akka.Discovery.KubernetesApi;
 using Akka.Hosting.Logging;
 using Akka.Management.Cluster.Bootstrap;
 using ClusterLb.Hocon;
@@ -107,16 +106,10 @@ public static class AkkaNodeConfig
             warning is null ? [] : [warning]);
     }
 
-    // The bootstrap's own reference configs (Akka.Management, Akka.Discovery, and Akka.Discovery.KubernetesApi's for
-    // that method), so the node's config and `clusterlb config akka` are complete without waiting for the extensions
-    // to inject them: Akka.Discovery looks up akka.discovery.kubernetes-api.class before anything would have loaded
-    // the Kubernetes discovery's defaults.
-    private static AkkaConfig? BootstrapDefaults(ClusterJoinMethod join)
-    {
-        if (join == ClusterJoinMethod.Seeds) return null;
-        var defaults = ClusterBootstrap.DefaultConfiguration().WithFallback(DiscoveryProvider.DefaultConfiguration());
-        return join == ClusterJoinMethod.KubernetesApi ? KubernetesDiscovery.DefaultConfiguration().WithFallback(defaults) : defaults;
-    }
+    // The bootstrap's own reference configs (Akka.Management's and Akka.Discovery's), so the node's config and
+    // `clusterlb config akka` are complete without waiting for the extensions to inject them.
+    private static AkkaConfig? BootstrapDefaults(ClusterJoinMethod join) =>
+        join == ClusterJoinMethod.Seeds ? null : ClusterBootstrap.DefaultConfiguration().WithFallback(DiscoveryProvider.DefaultConfiguration());
 
     // Akka refuses Empty.WithFallback(Empty) ("itself as fallback"), so empty layers are skipped.
     private static AkkaConfig Layer(AkkaConfig over, AkkaConfig? under) =>

@@ -6,7 +6,7 @@ namespace ClusterLb.Runtime.Hosting;
 /// <summary>
 /// <c>clusterlb.cluster.discovery</c> and <c>clusterlb.cluster.management</c> onto Akka.Management's Cluster
 /// Bootstrap (<c>akka.management.cluster.bootstrap</c>), its HTTP endpoint (<c>akka.management.http</c>) and
-/// Akka.Discovery (<c>akka.discovery</c>: the config method, or Akka.Discovery.KubernetesApi). With
+/// Akka.Discovery (<c>akka.discovery</c>: the config method, or the Kubernetes API, <see cref="KubernetesPodDiscovery"/>). With
 /// <c>method = seeds</c> nothing is mapped and the node joins through its seed nodes as before.
 /// </summary>
 internal static class DiscoveryMapping
@@ -154,6 +154,7 @@ internal static class DiscoveryMapping
         {
             throw ClusterLbValues.Error(config, SelectorKey, "must not be empty: it selects the pods of this cluster (e.g. \"app={0}\", {0} = the service name)");
         }
+        tree.Set(K8s + ".class", KubernetesPodDiscovery.ClassName);
         tree.Set(K8s + ".pod-label-selector", selector);
         // Empty means "Akka's default" for both: the pod's own namespace, and every container.
         if (k.GetString("pod-namespace", "").Trim() is { Length: > 0 } ns) tree.Set(K8s + ".pod-namespace", ns);

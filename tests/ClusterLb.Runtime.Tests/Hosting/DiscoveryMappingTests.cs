@@ -88,7 +88,7 @@ public sealed class DiscoveryMappingTests : IDisposable
         var c = mapped.Config;
         Assert.Equal(ClusterJoinMethod.KubernetesApi, mapped.JoinMethod);
         Assert.Equal("kubernetes-api", c.GetString("akka.discovery.method"));
-        Assert.Equal("Akka.Discovery.KubernetesApi.KubernetesApiServiceDiscovery, Akka.Discovery.KubernetesApi", c.GetString("akka.discovery.kubernetes-api.class"));
+        Assert.Equal(KubernetesPodDiscovery.ClassName, c.GetString("akka.discovery.kubernetes-api.class"));
         Assert.Equal("app.kubernetes.io/name={0}", c.GetString("akka.discovery.kubernetes-api.pod-label-selector"));
         Assert.Equal("lb", c.GetString("akka.discovery.kubernetes-api.pod-namespace"));
         Assert.Equal("clusterlb", c.GetString("akka.discovery.kubernetes-api.container-name"));
