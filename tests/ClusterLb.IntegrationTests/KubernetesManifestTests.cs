@@ -82,6 +82,7 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
         Assert.Equal(0, await akka.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var json = JsonDocument.Parse(akka.Log[akka.Log.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("akka");
         Assert.Equal("kubernetes-api", json.GetProperty("discovery").GetProperty("method").GetString());
+        Assert.Equal(Runtime.Hosting.KubernetesPodDiscovery.ClassName, json.GetProperty("discovery").GetProperty("kubernetes-api").GetProperty("class").GetString());
         Assert.Equal("10.244.1.17", json.GetProperty("management").GetProperty("http").GetProperty("hostname").GetString());
         Assert.Equal("10.244.1.17", json.GetProperty("remote").GetProperty("dot-netty").GetProperty("tcp").GetProperty("public-hostname").GetString());
         Assert.True(json.GetProperty("remote").GetProperty("dot-netty").GetProperty("tcp").GetProperty("enable-ssl").GetBoolean());

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace ClusterLb.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The one call of the Kubernetes API that Akka.Discovery.KubernetesApi makes, over HTTPS on loopback:
+/// The one call of the Kubernetes API that Kubernetes API discovery makes, over HTTPS on loopback:
 /// <c>GET /api/v1/namespaces/{namespace}/pods?labelSelector=...</c>, answered with a pod list serialized by the
 /// official client's own <see cref="KubernetesJson"/>. Pods whose labels match the selector are returned; every
 /// request is recorded (path, selector, bearer token) so a test can check what discovery asked.
