@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterLb.IntegrationTests.Infrastructure;
 using ClusterLb.Tests.Shared;
 using Xunit.Abstractions;
 
@@ -14,7 +15,7 @@ public sealed class DeploymentFilesTests(ITestOutputHelper output)
     [Fact]
     public async Task Docker_compose_validates_the_top_level_compose_file()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var tool = new[] { "/usr/bin/docker-compose", "/usr/local/bin/docker-compose" }.FirstOrDefault(File.Exists);
         if (tool is null)
         {
@@ -34,17 +35,5 @@ public sealed class DeploymentFilesTests(ITestOutputHelper output)
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(process.ExitCode == 0, $"docker-compose config -q exited {process.ExitCode}: {await error}{await stdout}");
         Assert.True(File.Exists(Path.Combine(root, "deploy", "compose", "clusterlb.conf")), "the compose file mounts deploy/compose/clusterlb.conf");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ClusterLb.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no ClusterLb.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -69,12 +69,58 @@ public static class Prerequisites
     public static string RequireChromium() =>
         Chromium ?? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}'chromium' (Debian package chromium) is not installed: the dashboard cannot be tested in a browser.");
 
+    /// <summary>
+    /// What the Kubernetes schema check lacks (Node.js, or the npm package kubernetes-models installed in
+    /// <c>tests/Shared/kubernetes-schema</c>), or null when it can run.
+    /// </summary>
+    public static string? KubernetesSchemaMissing { get; } = FindKubernetesSchemaGap();
+
+    /// <summary>Why a Kubernetes schema test is skipped, or null when it must run (prerequisites present, or CI).</summary>
+    public static string? KubernetesSchemaSkipReason =>
+        KubernetesSchemaMissing is { } missing && !IsCi ? $"{missing}; skipped outside CI (.ci/run runs npm ci there)." : null;
+
+    /// <summary>The schema check's script (<c>validate.mjs</c>), or a loud failure naming what is missing.</summary>
+    public static string RequireKubernetesSchema() =>
+        KubernetesSchemaMissing is { } missing
+            ? throw new InvalidOperationException($"{(IsCi ? "CI=true but " : "")}{missing}: the Kubernetes manifests cannot be checked against the API schemas.")
+            : Path.Combine(SharedDirectory("kubernetes-schema")!, "validate.mjs");
+
     /// <summary>The full path of <paramref name="tool"/>, or null.</summary>
     public static string? FindTool(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
             .Select(dir => Path.Combine(dir, tool))
             .FirstOrDefault(File.Exists);
+
+    // tests/Shared/<name>, found above the test binaries (bin/Debug/net10.0 of a project under tests/).
+    private static string? SharedDirectory(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "Shared", name);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static string? FindKubernetesSchemaGap()
+    {
+        if (FindTool("node") is null)
+        {
+            return "'node' (Node.js) not found";
+        }
+        var dir = SharedDirectory("kubernetes-schema");
+        if (dir is null)
+        {
+            return $"tests/Shared/kubernetes-schema not found above {AppContext.BaseDirectory}";
+        }
+        return Directory.Exists(Path.Combine(dir, "node_modules", "kubernetes-models"))
+            ? null
+            : $"the npm package kubernetes-models is not installed in {dir} (npm ci --prefix {dir})";
+    }
 
     private static string? FindNetworkNamespaceGap()
     {
@@ -144,6 +190,20 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (Prerequisites.ChromiumSkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A fact that needs the Kubernetes schema check: skipped outside CI when it is missing, run (and failing) under CI.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class KubernetesSchemaFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when Node.js or kubernetes-models is missing outside CI.</summary>
+    public KubernetesSchemaFactAttribute()
+    {
+        if (Prerequisites.KubernetesSchemaSkipReason is { } reason)
         {
             Skip = reason;
         }

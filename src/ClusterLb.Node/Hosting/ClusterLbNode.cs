@@ -76,7 +76,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     {
         cancellation.ThrowIfCancellationRequested();
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
-        var system = NodeActorSystem.Start(settings, loggerFactory);
+        var system = await NodeActorSystem.StartAsync(settings, loggerFactory).ConfigureAwait(false);
         var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,

@@ -5,25 +5,25 @@ using Akka.DistributedData;
 using ClusterLb.Hocon;
 using ClusterLb.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
-using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ClusterLb.Node.Hosting;
 
 /// <summary>
 /// Starts a node's Akka.NET actor system: ClusterLb's configuration mapped onto Akka's keys
 /// (<see cref="AkkaNodeConfig"/>), Akka's logging bridged into Microsoft.Extensions.Logging, the cluster
-/// extensions the node uses started with the system, and the node joined to its cluster (a node without seeds
-/// joins itself).
+/// extensions the node uses started with the system, and the node joined to its cluster (<see cref="ClusterJoin"/>:
+/// through its seeds, itself when it has none, or Akka.Management's Cluster Bootstrap behind the node's management
+/// endpoint, <see cref="ManagementListener"/>).
 /// </summary>
 internal static class NodeActorSystem
 {
     private const string UnbindTimeoutKey = "clusterlb.actor.coordinated-shutdown.phases.service-unbind.timeout";
 
-    /// <summary>Creates the system and starts the join.</summary>
+    /// <summary>Creates the system and starts the join (through the seeds, itself, or Cluster Bootstrap).</summary>
     /// <param name="settings">The node's settings; their <see cref="NodeSettings.Config"/> is mapped onto Akka's.</param>
     /// <param name="loggerFactory">Where Akka's log goes.</param>
-    /// <exception cref="NodeStartException">The configuration or the certificates are refused, or the cluster port is taken.</exception>
-    public static ActorSystem Start(NodeSettings settings, ILoggerFactory loggerFactory)
+    /// <exception cref="NodeStartException">The configuration or the certificates are refused, or the cluster or management port is taken.</exception>
+    public static async Task<ActorSystem> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory)
     {
         AkkaNodeSetup node;
         try
@@ -59,10 +59,21 @@ internal static class NodeActorSystem
             system.Terminate().Wait(TimeSpan.FromSeconds(10));
             throw new NodeStartException($"cannot start distributed data (akka.cluster.distributed-data): {ex.GetBaseException().Message}", ex);
         }
-        if (!node.HasSeeds)
+        if (node.JoinMethod == ClusterJoinMethod.Seeds)
         {
-            var cluster = AkkaCluster.Get(system);
-            cluster.Join(cluster.SelfAddress);
+            ClusterJoin.JoinSeedsOrSelf(system, node);
+            return system;
+        }
+        try
+        {
+            // Contact point first: bootstrap probes every contact point, this node's own included.
+            await ManagementListener.StartAsync(system, loggerFactory).ConfigureAwait(false);
+            await ClusterJoin.StartBootstrapAsync(system).ConfigureAwait(false);
+        }
+        catch (NodeStartException)
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            throw;
         }
         return system;
     }

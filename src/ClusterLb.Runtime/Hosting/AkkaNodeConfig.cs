@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Discovery;
 using Akka.Hosting.Logging;
+using Akka.Management.Cluster.Bootstrap;
 using ClusterLb.Hocon;
 using ClusterLb.Runtime.Security;
 using Microsoft.Extensions.Logging;
@@ -45,7 +47,7 @@ public static class AkkaNodeConfig
         {
             setup = setup.And(new LoggerFactorySetup(loggers));
         }
-        return new AkkaNodeSetup(mapped.SystemName, mapped.Config, setup, mapped.HasSeeds, mapped.TlsEnabled, mapped.Warnings);
+        return new AkkaNodeSetup(mapped.SystemName, mapped.Config, setup, mapped.HasSeeds, mapped.TlsEnabled, mapped.Warnings) { JoinMethod = mapped.JoinMethod };
     }
 
     /// <summary>
@@ -81,20 +83,33 @@ public static class AkkaNodeConfig
         var tls = ClusterTlsSettings.Read(clusterlb);
         var seeds = SeedNodes.Read(clusterlb, systemName, tls.Enabled);
         var userAkka = UserAkka(clusterlb);
-        var hasSeeds = seeds.Count > 0 || userAkka.GetStringList("akka.cluster.seed-nodes", []).Count > 0;
-        var (tlsOn, warning) = ClusterTlsPolicy.Decide(tls, hasSeeds, clusterlb.GetString("clusterlb.cluster.hostname", "127.0.0.1").Trim());
+        var akkaSeeds = userAkka.GetStringList("akka.cluster.seed-nodes", []).Count;
+        var join = DiscoveryMapping.Method(clusterlb);
+        DiscoveryMapping.RefuseSeeds(clusterlb, join, seeds.Count, akkaSeeds);
+        // A node that bootstraps joins a cluster just as a seeded one does, so the same TLS rules apply.
+        var joinsCluster = seeds.Count > 0 || akkaSeeds > 0 || join != ClusterJoinMethod.Seeds;
+        var (tlsOn, warning) = ClusterTlsPolicy.Decide(tls, joinsCluster, clusterlb.GetString("clusterlb.cluster.hostname", "127.0.0.1").Trim());
 
         var tree = new AkkaConfigTree();
         RemoteMapping.Map(clusterlb, tree, tlsOn, tls.ValidateHostname);
         ClusterMapping.Map(clusterlb, tree, seeds);
         DistributedDataMapping.Map(clusterlb, tree, dataDir);
         ActorMapping.Map(clusterlb, tree, useLoggerFactory);
-        var mapped = ConfigurationFactory.ParseString(tree.ToJson());
+        if (join != ClusterJoinMethod.Seeds)
+        {
+            DiscoveryMapping.Map(clusterlb, tree, join, systemName);
+        }
+        var mapped = Layer(ConfigurationFactory.ParseString(tree.ToJson()), BootstrapDefaults(join));
 
         var config = Layer(Layer(userAkka, persistence), mapped);
-        return new MappedAkkaConfig(systemName, config, config.GetStringList("akka.cluster.seed-nodes", []).Count > 0, tlsOn, tls,
+        return new MappedAkkaConfig(systemName, config, config.GetStringList("akka.cluster.seed-nodes", []).Count > 0, join, tlsOn, tls,
             warning is null ? [] : [warning]);
     }
+
+    // The bootstrap's own reference configs (Akka.Management's and Akka.Discovery's), so the node's config and
+    // `clusterlb config akka` are complete without waiting for the extensions to inject them.
+    private static AkkaConfig? BootstrapDefaults(ClusterJoinMethod join) =>
+        join == ClusterJoinMethod.Seeds ? null : ClusterBootstrap.DefaultConfiguration().WithFallback(DiscoveryProvider.DefaultConfiguration());
 
     // Akka refuses Empty.WithFallback(Empty) ("itself as fallback"), so empty layers are skipped.
     private static AkkaConfig Layer(AkkaConfig over, AkkaConfig? under) =>
@@ -125,4 +140,4 @@ public static class AkkaNodeConfig
 }
 
 /// <summary>The mapped configuration and the decisions made on the way.</summary>
-internal sealed record MappedAkkaConfig(string SystemName, AkkaConfig Config, bool HasSeeds, bool TlsEnabled, ClusterTlsSettings Tls, IReadOnlyList<string> Warnings);
+internal sealed record MappedAkkaConfig(string SystemName, AkkaConfig Config, bool HasSeeds, ClusterJoinMethod JoinMethod, bool TlsEnabled, ClusterTlsSettings Tls, IReadOnlyList<string> Warnings);

@@ -97,12 +97,7 @@ public static class SeedNodes
 
     private static (string Host, int Port) SplitHostPort(string hostPort, string text, HoconOrigin origin)
     {
-        // IPv6 literals are written in brackets ([::1]:4053), so the port is after the last colon either way.
-        var colon = hostPort.LastIndexOf(':');
-        var host = colon > 0 ? hostPort[..colon] : "";
-        var portText = colon > 0 ? hostPort[(colon + 1)..] : "";
-        if (host.Length == 0 || host.Contains('@') || host.Contains('/') ||
-            !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        if (!HostPort.TryParse(hostPort, out var host, out var port))
         {
             throw new HoconException(origin, $"{Key}: '{text}' is not a seed address: expected host:port (port 1-65535) or akka.ssl.tcp://system@host:port");
         }

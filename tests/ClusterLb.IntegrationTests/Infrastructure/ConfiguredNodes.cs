@@ -22,9 +22,10 @@ internal sealed class ConfiguredNodes(ITestOutputHelper output) : IAsyncDisposab
 
     /// <summary>
     /// Starts a node named <paramref name="name"/>; <paramref name="body"/> is added inside <c>clusterlb { }</c>
-    /// (services, admin token, cluster), after defaults for the listeners (port 0) and the data directory.
+    /// (services, admin token, cluster), after defaults for the listeners (port 0) and the data directory. The node
+    /// logs to the test output, and to <paramref name="recorder"/> when given.
     /// </summary>
-    public async Task<ClusterLbNode> StartAsync(string name, string body)
+    public async Task<ClusterLbNode> StartAsync(string name, string body, LogRecorder? recorder = null)
     {
         var dataDirectory = TempDirectory.Create();
         _cleanup.Add(new DisposeAction(dataDirectory.Dispose));
@@ -41,6 +42,10 @@ internal sealed class ConfiguredNodes(ITestOutputHelper output) : IAsyncDisposab
             """);
         var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
         var loggerFactory = TestOutputLoggerProvider.Factory(output);
+        if (recorder is not null)
+        {
+            loggerFactory.AddProvider(recorder);
+        }
         _cleanup.Add(new DisposeAction(loggerFactory.Dispose));
         var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
         _cleanup.Add(node);
