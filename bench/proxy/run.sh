@@ -6,7 +6,8 @@
 #   more targets: clusterlb-least-request, clusterlb-p2c, clusterlb-peak-ewma and clusterlb-hash are the same
 #   ClusterLb node with that pool method (hash-key = path), to compare the methods' cost against round-robin;
 #   clusterlb-bare has /metrics off, clusterlb-observed has /metrics, the access log (to a file) and tracing
-#   (sampled at 0) on, to measure what observing costs (plain clusterlb: /metrics on, as by default)
+#   (sampled at 0) on, to measure what observing costs (plain clusterlb: /metrics on, as by default);
+#   clusterlb-access-log and clusterlb-tracing add only the one (on top of the default /metrics)
 #
 # Method (the one in shared/reference/perf-anchors.md): wrk pinned to core 0, every proxy pinned to core 1, the
 # backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
@@ -32,9 +33,10 @@ mkdir -p "$work"/{logs,tmp,results}
 
 declare -A port=([backend1]=19001 [backend2]=19002 [nginx]=18081 [haproxy]=18082 [yarp]=18083 [clusterlb]=18084
   [clusterlb-least-request]=18085 [clusterlb-p2c]=18086 [clusterlb-peak-ewma]=18087 [clusterlb-hash]=18088
-  [clusterlb-bare]=18089 [clusterlb-observed]=18090)
+  [clusterlb-bare]=18089 [clusterlb-observed]=18090 [clusterlb-access-log]=18091 [clusterlb-tracing]=18092)
 declare -A method=([clusterlb]=round-robin [clusterlb-least-request]=least-request [clusterlb-p2c]=p2c
-  [clusterlb-peak-ewma]=peak-ewma [clusterlb-hash]=hash [clusterlb-bare]=round-robin [clusterlb-observed]=round-robin)
+  [clusterlb-peak-ewma]=peak-ewma [clusterlb-hash]=hash [clusterlb-bare]=round-robin [clusterlb-observed]=round-robin
+  [clusterlb-access-log]=round-robin [clusterlb-tracing]=round-robin)
 declare -A pid=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -191,6 +193,8 @@ for t in "${!method[@]}"; do
   [ "$t" = clusterlb-bare ] && extra=(CLB_BENCH_METRICS=off)
   [ "$t" = clusterlb-observed ] && extra=(CLB_BENCH_METRICS=on CLB_BENCH_ACCESS_LOG=on
     CLB_BENCH_ACCESS_LOG_PATH="$work/logs/access-$t.log" CLB_BENCH_TRACING=on)
+  [ "$t" = clusterlb-access-log ] && extra=(CLB_BENCH_ACCESS_LOG=on CLB_BENCH_ACCESS_LOG_PATH="$work/logs/access-$t.log")
+  [ "$t" = clusterlb-tracing ] && extra=(CLB_BENCH_TRACING=on)
   start "$t" 1 env CLB_BENCH_NAME="$t" CLB_BENCH_PROXY_PORT="${port[$t]}" CLB_BENCH_ADMIN_PORT="$((port[$t] + 10))" \
     CLB_BENCH_METHOD="${method[$t]}" "${extra[@]}" \
     CLB_BENCH_BACKEND1="127.0.0.1:${port[backend1]}" CLB_BENCH_BACKEND2="127.0.0.1:${port[backend2]}" \
