@@ -2,7 +2,7 @@
 # Proxy benchmark: ClusterLb vs plain YARP vs nginx vs HAProxy in front of the same two backends, same run.
 #
 #   bench/proxy/run.sh [ROUNDS]          (default 3 rounds)
-#   env: DURATION=15 WARMUP=5 PREWARM=10 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb"
+#   env: DURATION=15 WARMUP=5 PREWARM=10 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb" WRK_SCRIPT=(none)
 #   more targets: clusterlb-least-request, clusterlb-p2c, clusterlb-peak-ewma and clusterlb-hash are the same
 #   ClusterLb node with that pool method (hash-key = path), to compare the methods' cost against round-robin;
 #   clusterlb-bare has /metrics off, clusterlb-observed has /metrics, the access log (to a file) and tracing
@@ -24,6 +24,8 @@ duration=${DURATION:-15}
 warmup=${WARMUP:-5}
 prewarm=${PREWARM:-10}
 concs=${CONCS:-32 256}
+script=()                                 # WRK_SCRIPT=bench/proxy/paths.lua: many paths instead of one
+[ -n "${WRK_SCRIPT:-}" ] && script=(-s "$(cd "$(dirname "$WRK_SCRIPT")" && pwd)/$(basename "$WRK_SCRIPT")")
 targets=(${TARGETS:-nginx haproxy yarp clusterlb})
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -157,10 +159,10 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (
 
 measure() { # round, target, concurrency
   local r=$1 t=$2 c=$3 url="http://127.0.0.1:${port[$2]}/" out="$work/results/r$1-$2-c$3.txt"
-  taskset -c 0 wrk -t1 -c"$c" -d"${warmup}s" "$url" > /dev/null 2>&1
+  taskset -c 0 wrk -t1 -c"$c" -d"${warmup}s" "${script[@]}" "$url" > /dev/null 2>&1
   local t0 t1 hz
   t0=$(cpu_ticks "${pid[$t]}")
-  taskset -c 0 wrk -t1 -c"$c" -d"${duration}s" --latency "$url" > "$out" 2>&1
+  taskset -c 0 wrk -t1 -c"$c" -d"${duration}s" --latency "${script[@]}" "$url" > "$out" 2>&1
   t1=$(cpu_ticks "${pid[$t]}")
   hz=$(getconf CLK_TCK)
   local rps p50 p99 errors total cpu_us
