@@ -137,75 +137,29 @@ public static class Prerequisites
     }
 }
 
-/// <summary>A fact that needs PostgreSQL: skipped outside CI when CLUSTERLB_POSTGRES is unset, run (and failing) under CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when PostgreSQL is missing outside CI.</summary>
-    public PostgresFactAttribute()
-    {
-        if (Prerequisites.PostgresSkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
-
 /// <summary>
-/// A fact that needs network namespaces and iptables: skipped outside CI when not root or when ip/iptables are
-/// missing, run (and failing loudly through <see cref="Prerequisites.RequireNetworkNamespaces"/>) under CI.
+/// A fact that needs something of the machine: skipped outside CI when it is missing, run (and failing loudly
+/// through the matching <c>Prerequisites.Require...</c>) under CI.
 /// </summary>
+/// <param name="skipReason">Why the test is skipped here, or null when it must run.</param>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class NetworkNamespaceFactAttribute : FactAttribute
+public abstract class PrerequisiteFactAttribute(string? skipReason) : FactAttribute
 {
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when a prerequisite is missing outside CI.</summary>
-    public NetworkNamespaceFactAttribute()
-    {
-        if (Prerequisites.NetworkNamespaceSkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
+    /// <inheritdoc />
+    public override string? Skip { get; set; } = skipReason;
 }
 
-/// <summary>A fact that needs Prometheus' promtool: skipped outside CI when it is missing, run (and failing) under CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class PromtoolFactAttribute : FactAttribute
-{
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when promtool is missing outside CI.</summary>
-    public PromtoolFactAttribute()
-    {
-        if (Prerequisites.PromtoolSkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
+/// <summary>A fact that needs PostgreSQL (CLUSTERLB_POSTGRES).</summary>
+public sealed class PostgresFactAttribute() : PrerequisiteFactAttribute(Prerequisites.PostgresSkipReason);
 
-/// <summary>A fact that needs Debian's chromium: skipped outside CI when it is missing, run (and failing) under CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class ChromiumFactAttribute : FactAttribute
-{
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when chromium is missing outside CI.</summary>
-    public ChromiumFactAttribute()
-    {
-        if (Prerequisites.ChromiumSkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
+/// <summary>A fact that needs network namespaces and iptables (root, ip, iptables).</summary>
+public sealed class NetworkNamespaceFactAttribute() : PrerequisiteFactAttribute(Prerequisites.NetworkNamespaceSkipReason);
 
-/// <summary>A fact that needs the Kubernetes schema check: skipped outside CI when it is missing, run (and failing) under CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class KubernetesSchemaFactAttribute : FactAttribute
-{
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when Node.js or kubernetes-models is missing outside CI.</summary>
-    public KubernetesSchemaFactAttribute()
-    {
-        if (Prerequisites.KubernetesSchemaSkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
+/// <summary>A fact that needs Prometheus' promtool.</summary>
+public sealed class PromtoolFactAttribute() : PrerequisiteFactAttribute(Prerequisites.PromtoolSkipReason);
+
+/// <summary>A fact that needs Debian's chromium.</summary>
+public sealed class ChromiumFactAttribute() : PrerequisiteFactAttribute(Prerequisites.ChromiumSkipReason);
+
+/// <summary>A fact that needs the Kubernetes schema check (Node.js and kubernetes-models).</summary>
+public sealed class KubernetesSchemaFactAttribute() : PrerequisiteFactAttribute(Prerequisites.KubernetesSchemaSkipReason);
