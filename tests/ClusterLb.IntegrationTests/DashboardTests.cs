@@ -134,7 +134,10 @@ public sealed class DashboardTests(ITestOutputHelper output)
         var (cluster, page) = (rig.Cluster, rig.Page);
         await Expect(page.Host("main", "b1")).ToHaveAttributeAsync("data-health", "up", new() { Timeout = Wait });
         await WaitStateEverywhereAsync(cluster, "b1", "up");
-        var versions = await RegistryVersionsAsync(cluster);
+        // Every node has applied the same registry (a late joiner may still be catching up on the seeded pools).
+        long[] versions = [];
+        await Poll.UntilAsync(async () => (versions = await RegistryVersionsAsync(cluster)).Distinct().Count() == 1,
+            "every node at the same registry version");
 
         await page.ClickAsync("main", "b1", "drain");
         await Expect(page.ActionResult).ToHaveAttributeAsync("data-kind", "error", new() { Timeout = Wait });
