@@ -19,18 +19,26 @@ internal sealed partial class ProcessCluster : IDisposable
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _directory = TempDirectory.Create();
     private readonly string _certificates;
-    private readonly Uri _backend;
+    private readonly IReadOnlyList<(string Id, Uri Url)> _hosts;
     private readonly string _extra;
     private readonly List<ClusterLbProcess> _started = [];
     private readonly int[] _incarnations;
 
     /// <param name="size">Nodes (all of them seeds, in order).</param>
-    /// <param name="backend">The backend every node routes to.</param>
+    /// <param name="backend">The backend every node routes to, host <c>b1</c> of pool <c>main</c>.</param>
     /// <param name="extra">More HOCON inside <c>clusterlb.cluster { }</c>, e.g. a split-brain stable-after.</param>
     public ProcessCluster(ITestOutputHelper output, int size, Uri backend, string extra = "")
+        : this(output, size, [("b1", backend)], extra)
+    {
+    }
+
+    /// <param name="size">Nodes (all of them seeds, in order).</param>
+    /// <param name="hosts">The hosts of pool <c>main</c> of service <c>web</c>, in order.</param>
+    /// <param name="extra">More HOCON inside <c>clusterlb.cluster { }</c>, e.g. a split-brain stable-after.</param>
+    public ProcessCluster(ITestOutputHelper output, int size, IReadOnlyList<(string Id, Uri Url)> hosts, string extra = "")
     {
         _output = output;
-        _backend = backend;
+        _hosts = hosts;
         _extra = extra;
         Ports = [.. Enumerable.Range(0, size).Select(_ => PortAllocator.Next())];
         Seeds = [.. Ports.Select(p => $"akka.ssl.tcp://clusterlb@127.0.0.1:{p}")];
@@ -69,7 +77,7 @@ internal sealed partial class ProcessCluster : IDisposable
           proxy.http { bind = "127.0.0.1", port = 0 }
           admin { port = 0, token = "{{Token}}" }
           health-check { path = "/health", interval = 500ms }
-          services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{_backend}}" } ] } ]
+          services.web.pools = [ { id = main, hosts = [ {{string.Join(", ", _hosts.Select(h => $"{{ id = {h.Id}, address = \"{h.Url}\" }}"))}} ] } ]
           cluster.hostname = "127.0.0.1"
           cluster {
             tls { certificate = "{{Path.Combine(_certificates, $"lb-{i + 1}.pfx")}}", ca = "{{Path.Combine(_certificates, CertificateFactory.CaCertificateFile)}}" }
