@@ -122,7 +122,30 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
         {
             _rules.AddRange(rules.SelectMany(r => r.Rules.Select(rule => (r.Namespace, rule))));
         }
-        await Task.WhenAll(rules.Select(r => RestoreAsync(r.Namespace, "-I", r.Rules)));
+        await Task.WhenAll(rules.Select(r => RestoreAsync(r.Namespace, "filter", "-I", r.Rules)));
+    }
+
+    /// <summary>
+    /// Appends <paramref name="rules"/> (each an iptables rule without the <c>-A</c>, e.g. <c>OUTPUT -p tcp ... -j DNAT</c>)
+    /// to <paramref name="table"/> in namespace <paramref name="i"/>, in one transaction. They last as long as the
+    /// namespace (<see cref="HealAsync"/> leaves them): for link conditions set before the nodes start.
+    /// </summary>
+    public Task AppendRulesAsync(int i, string table, IReadOnlyList<string[]> rules) => RestoreAsync(i, table, "-A", rules);
+
+    /// <summary>
+    /// Destroys the TCP sockets of namespace <paramref name="i"/> that match the <c>ss</c> filter
+    /// <paramref name="filter"/> (<c>ss -K</c>; the peer gets a reset), so that new connections take rules added since.
+    /// </summary>
+    public Task KillSocketsAsync(int i, params string[] filter) => RunAsync(_output, ["ip", "netns", "exec", Names[i], "ss", "-t", "-K", .. filter]);
+
+    /// <summary>Packets dropped so far by the DROP rules of namespace <paramref name="i"/>'s filter table.</summary>
+    public async Task<long> DroppedPacketsAsync(int i)
+    {
+        var listing = await RunAsync(_output, ["ip", "netns", "exec", Names[i], Iptables, "-w", "-t", "filter", "-L", "-n", "-v", "-x"], quiet: true);
+        return listing.Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 2 && f[2] == "DROP" && long.TryParse(f[0], CultureInfo.InvariantCulture, out _))
+            .Sum(f => long.Parse(f[0], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Deletes every rule <see cref="PartitionAsync"/> added, one transaction per namespace.</summary>
@@ -134,7 +157,7 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
             rules = [.. _rules];
             _rules.Clear();
         }
-        await Task.WhenAll(rules.GroupBy(r => r.Namespace).Select(g => RestoreAsync(g.Key, "-D", [.. g.Select(r => r.Rule)])));
+        await Task.WhenAll(rules.GroupBy(r => r.Namespace).Select(g => RestoreAsync(g.Key, "filter", "-D", [.. g.Select(r => r.Rule)])));
     }
 
     /// <summary>The rules now in namespace <paramref name="i"/> (iptables -S), for the test output.</summary>
@@ -219,10 +242,10 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies <paramref name="rules"/> with <paramref name="verb"/> (-I or -D) to namespace <paramref name="ns"/>'s filter table atomically.</summary>
-    private Task<string> RestoreAsync(int ns, string verb, IReadOnlyList<string[]> rules)
+    /// <summary>Applies <paramref name="rules"/> with <paramref name="verb"/> (-I, -A or -D) to namespace <paramref name="ns"/>'s <paramref name="table"/> atomically.</summary>
+    private Task<string> RestoreAsync(int ns, string table, string verb, IReadOnlyList<string[]> rules)
     {
-        var script = "*filter\n" + string.Concat(rules.Select(r => $"{verb} {string.Join(' ', r)}\n")) + "COMMIT\n";
+        var script = $"*{table}\n" + string.Concat(rules.Select(r => $"{verb} {string.Join(' ', r)}\n")) + "COMMIT\n";
         return RunAsync(_output, ["ip", "netns", "exec", Names[ns], $"{Iptables}-restore", "-w", "--noflush"], stdin: script);
     }
 
