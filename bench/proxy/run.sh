@@ -209,7 +209,7 @@ log "all targets answer; ${rounds} rounds x {${concs}} x {${targets[*]}}, ${warm
 
 first_c=${concs%% *}
 for t in "${targets[@]}"; do
-  taskset -c 0 wrk -t1 -c"$first_c" -d"${prewarm}s" "http://127.0.0.1:${port[$t]}/" > /dev/null 2>&1
+  taskset -c 0 wrk -t1 -c"$first_c" -d"${prewarm}s" "${script[@]}" "http://127.0.0.1:${port[$t]}/" > /dev/null 2>&1
 done
 log "pre-warmed every target for ${prewarm}s at c=$first_c (load $(awk '{ print $1 }' /proc/loadavg))"
 for r in $(seq 1 "$rounds"); do
