@@ -65,14 +65,23 @@ internal sealed partial class NamespaceCluster : IAsyncDisposable
     {
         var directory = TempDirectory.Create();
         var net = await NetworkNamespaces.CreateAsync(output, size);
-        var backend = await TestBackend.StartAsync("b1", IPAddress.Parse(net.HostAddress));
-        var certificates = Path.Combine(directory.Path, "certs");
-        CertificateFactory.CreateCa(certificates, "clusterlb-netns-ca");
-        for (var i = 0; i < size; i++)
+        try
         {
-            CertificateFactory.CreateNode(certificates, certificates, Name(i), [net.Addresses[i]]);
+            var certificates = Path.Combine(directory.Path, "certs");
+            CertificateFactory.CreateCa(certificates, "clusterlb-netns-ca");
+            for (var i = 0; i < size; i++)
+            {
+                CertificateFactory.CreateNode(certificates, certificates, Name(i), [net.Addresses[i]]);
+            }
+            var backend = await TestBackend.StartAsync("b1", IPAddress.Parse(net.HostAddress));
+            return new NamespaceCluster(output, directory, net, backend, extra);
         }
-        return new NamespaceCluster(output, directory, net, backend, extra);
+        catch
+        {
+            await net.DisposeAsync();
+            directory.Dispose();
+            throw;
+        }
     }
 
     public static string Name(int i) => $"lb-{i + 1}";
