@@ -51,6 +51,9 @@ internal sealed class LbCluster : IAsyncDisposable
     /// <summary>Node <paramref name="i"/>'s cluster address, as <c>/cluster/status</c> and the registry name it.</summary>
     public string Address(int i) => $"akka.trttl.tcp://clusterlb@127.0.0.1:{_ports[i]}";
 
+    /// <summary>Node <paramref name="i"/>'s cluster (remoting) port on loopback.</summary>
+    public int ClusterPort(int i) => _ports[i];
+
     /// <summary>Drops everything between nodes <paramref name="a"/> and <paramref name="b"/>, both ways.</summary>
     public Task PartitionAsync(int a, int b) => ThrottleAsync(a, b, Blackhole.Instance);
 
