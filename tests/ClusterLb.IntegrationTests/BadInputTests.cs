@@ -421,6 +421,7 @@ public static class BadInputTests
             ["invalid UTF-8 in a string"] = (Post("{\"id\":\"bl\xFF\xFEue\",\"service\":\"web\",\"method\":\"random\"}"), 400, "invalid"),
             ["an overlong UTF-8 encoding"] = (Post("{\"id\":\"\xC0\xAF\",\"service\":\"web\"}"), 400, "invalid"),
             ["a lone UTF-8 continuation byte outside strings"] = (Post("{\x80\"id\":\"blue\"}"), 400, "invalid"),
+            ["a chunked body with an invalid chunk size"] = (PostChunked(ValidPool).Replace($"{ValidPool.Length:x}\r\n", "zz\r\n", StringComparison.Ordinal), 400, "invalid"),
             ["a text/plain body"] = (Post(ValidPool, contentType: "text/plain"), 415, "unsupported-media-type"),
         }.ToImmutableDictionary();
 
