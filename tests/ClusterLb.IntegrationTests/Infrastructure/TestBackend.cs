@@ -38,7 +38,10 @@ internal sealed class TestBackend : IAsyncDisposable
 
     public int Probes => Volatile.Read(ref _probes);
 
-    /// <summary>Every request counted in <see cref="Hits"/>, in arrival order (health probes apart).</summary>
+    /// <summary>Most requests a backend records (load tests send many more; the first ones are what tests inspect).</summary>
+    public const int MaxReceived = 10_000;
+
+    /// <summary>The requests counted in <see cref="Hits"/>, in arrival order, the first <see cref="MaxReceived"/> of them.</summary>
     public IReadOnlyList<ReceivedRequest> Received => [.. _received];
 
     /// <summary>Status code /health answers with.</summary>
@@ -144,7 +147,10 @@ internal sealed class TestBackend : IAsyncDisposable
                 body = $"<body cut: {ex.GetType().Name}>";
             }
         }
-        _received.Enqueue(new ReceivedRequest(context.Request.Method, target, context.Request.Headers.Host.ToString(), body));
+        if (_received.Count < MaxReceived)
+        {
+            _received.Enqueue(new ReceivedRequest(context.Request.Method, target, context.Request.Headers.Host.ToString(), body));
+        }
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);
