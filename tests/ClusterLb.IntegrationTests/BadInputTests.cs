@@ -70,7 +70,7 @@ public static class BadInputTests
                 services.web.pools = [ { id = main, hosts = [ { id = b1, address = "{{backend.Url}}" } ] } ]
                 remote.connection-timeout = {{ConnectionTimeout}}
                 """, throttled: false);
-            var nodes = cluster.Indexes.Select(i => new ClusterNode(cluster.Api(i), cluster.ClusterPort(i), () => true)).ToArray();
+            var nodes = cluster.Indexes.Select(i => new ClusterNode(cluster.Api(i), cluster.ClusterPort(i), () => !cluster[i].System.WhenTerminated.IsCompleted)).ToArray();
             await AssertBadInputChangesNothingAsync(nodes);
         }
 
