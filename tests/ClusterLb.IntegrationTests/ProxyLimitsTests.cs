@@ -57,9 +57,11 @@ public sealed class ProxyLimitsTests(ITestOutputHelper output)
         var started = Stopwatch.GetTimestamp();
 
         // Kestrel answers 408 (or just closes) once the timeout passes; either way the connection ends.
-        var rest = await ReadToEndAsync(stream).WaitAsync(TimeSpan.FromSeconds(15));
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        output.WriteLine($"closed after {elapsed.TotalMilliseconds:0} ms: {rest.Split('\r')[0]}");
+        var answer = await RawTcp.ReadToEndAsync(stream, TimeSpan.FromSeconds(15), started);
+        var elapsed = answer.Elapsed;
+        output.WriteLine($"closed after {elapsed.TotalMilliseconds:0} ms: {answer.StatusLine}");
+        Assert.True(answer.Ended, answer.ToString());
+        var rest = answer.Text;
         Assert.True(rest.Length == 0 || rest.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), rest);
         Assert.True(elapsed >= TimeSpan.FromSeconds(0.9), $"closed after {elapsed}, before the 1 s timeout");
     }
@@ -179,31 +181,6 @@ public sealed class ProxyLimitsTests(ITestOutputHelper output)
             new ServiceSettings("web", ServiceMatch.Any, [NodeHarness.Pool("main", 0, backends)]));
     }
 
-    private static async Task<string> SendRawAsync(NodeHarness harness, string request)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, harness.Node.ProxyUrl.Port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
-        return await ReadToEndAsync(stream).WaitAsync(TimeSpan.FromSeconds(15));
-    }
-
-    private static async Task<string> ReadToEndAsync(NetworkStream stream)
-    {
-        var text = new StringBuilder();
-        var buffer = new byte[4096];
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer)) > 0)
-            {
-                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-        }
-        catch (IOException) when (text.Length > 0)
-        {
-            // A reset after the answer (Kestrel closing with unread bytes) still leaves the answer to check.
-        }
-        return text.ToString();
-    }
+    private static async Task<string> SendRawAsync(NodeHarness harness, string request) =>
+        (await RawTcp.SendAsync(harness.Node.ProxyUrl.Port, request)).Text;
 }

@@ -103,6 +103,13 @@ public sealed class RegistryRequestParsingTests
     public void Malformed_or_non_object_bodies_are_refused_as_body(string json, string reason) =>
         AssertInvalid(() => JsonBodyReader.Parse(Encoding.UTF8.GetBytes(json)).Dispose(), "body", reason);
 
+    [Theory]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', 0xFF, (byte)'"', (byte)'}' }, 6)]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', 0xC0, 0xAF, (byte)'"', (byte)':', (byte)'1', (byte)'}' }, 2)]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', 0xE2, 0x82, (byte)'"', (byte)'}' }, 6)]
+    public void Invalid_utf8_is_refused_as_body_with_its_offset(byte[] body, int offset) =>
+        AssertInvalid(() => JsonBodyReader.Parse(body).Dispose(), "body", $"not valid UTF-8 (invalid byte sequence at offset {offset})");
+
     [Fact]
     public async Task A_body_over_the_limit_is_413_even_without_content_length()
     {

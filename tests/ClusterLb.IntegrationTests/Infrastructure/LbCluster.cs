@@ -15,7 +15,8 @@ namespace ClusterLb.IntegrationTests.Infrastructure;
 /// and durable registry) and a fixed cluster port, so the whole cluster can be stopped and started again on the same
 /// directories and ports. Remoting runs through Akka's throttler transport adapter (<c>trttl</c>, so addresses are
 /// <c>akka.trttl.tcp://</c>), which lets a test blackhole the traffic between two nodes while their connections
-/// stay up: an in-process partition.
+/// stay up: an in-process partition. <see cref="StartAsync"/> with <c>throttled: false</c> leaves the adapter out
+/// (plain <c>akka.tcp://</c>, as a production node without TLS runs); such a cluster cannot be partitioned.
 /// </summary>
 internal sealed class LbCluster : IAsyncDisposable
 {
@@ -25,11 +26,13 @@ internal sealed class LbCluster : IAsyncDisposable
     private readonly int[] _ports;
     private readonly TempDirectory[] _directories;
     private readonly Running?[] _running;
+    private readonly bool _throttled;
 
-    private LbCluster(ITestOutputHelper output, int count, string body)
+    private LbCluster(ITestOutputHelper output, int count, string body, bool throttled)
     {
         _output = output;
         _body = body;
+        _throttled = throttled;
         _ports = [.. Enumerable.Range(0, count).Select(_ => PortAllocator.Next())];
         _directories = [.. Enumerable.Range(0, count).Select(_ => TempDirectory.Create())];
         _running = new Running?[count];
@@ -49,7 +52,10 @@ internal sealed class LbCluster : IAsyncDisposable
     public HttpClient Proxy(int i) => Get(i).Proxy;
 
     /// <summary>Node <paramref name="i"/>'s cluster address, as <c>/cluster/status</c> and the registry name it.</summary>
-    public string Address(int i) => $"akka.trttl.tcp://clusterlb@127.0.0.1:{_ports[i]}";
+    public string Address(int i) => $"akka.{(_throttled ? "trttl." : "")}tcp://clusterlb@127.0.0.1:{_ports[i]}";
+
+    /// <summary>Node <paramref name="i"/>'s cluster (remoting) port on loopback.</summary>
+    public int ClusterPort(int i) => _ports[i];
 
     /// <summary>Drops everything between nodes <paramref name="a"/> and <paramref name="b"/>, both ways.</summary>
     public Task PartitionAsync(int a, int b) => ThrottleAsync(a, b, Blackhole.Instance);
@@ -74,9 +80,10 @@ internal sealed class LbCluster : IAsyncDisposable
     /// Starts <paramref name="count"/> nodes one after the other (the first seed first) and waits until they form one
     /// converged cluster. <paramref name="body"/> goes inside <c>clusterlb { }</c>: services and any extra settings.
     /// </summary>
-    public static async Task<LbCluster> StartAsync(ITestOutputHelper output, int count, string body)
+    /// <param name="throttled">Run remoting through the throttler adapter, so that the cluster can be partitioned.</param>
+    public static async Task<LbCluster> StartAsync(ITestOutputHelper output, int count, string body, bool throttled = true)
     {
-        var cluster = new LbCluster(output, count, body);
+        var cluster = new LbCluster(output, count, body, throttled);
         try
         {
             foreach (var i in cluster.Indexes)
@@ -150,7 +157,7 @@ internal sealed class LbCluster : IAsyncDisposable
               {{_body}}
             }
             akka {
-              remote.dot-netty.tcp.applied-adapters = [trttl]
+              remote.dot-netty.tcp.applied-adapters = [{{(_throttled ? "trttl" : "")}}]
               cluster.seed-nodes = [{{seeds}}]
             }
             """);

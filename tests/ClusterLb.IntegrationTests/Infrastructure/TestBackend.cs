@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,8 @@ namespace ClusterLb.IntegrationTests.Infrastructure;
 /// <summary>
 /// A real Kestrel backend on loopback. Answers its name on every path, counts requests (health probes apart),
 /// serves <c>/health</c> with a settable status, echoes WebSocket messages on <c>/ws</c>, holds <c>/slow</c>
-/// until released, and shows the forwarded headers on <c>/headers</c>.
+/// until released, and shows the forwarded headers on <c>/headers</c>. Every request it counts is also recorded
+/// (<see cref="Received"/>): method, target, Host and body, so a test can tell exactly what was forwarded.
 /// </summary>
 internal sealed class TestBackend : IAsyncDisposable
 {
@@ -22,6 +24,7 @@ internal sealed class TestBackend : IAsyncDisposable
     private IPAddress _address = IPAddress.Loopback;
     private int _probesAtGate;
     private readonly SemaphoreSlim _probeGate = new(0);
+    private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private TaskCompletionSource _slowStarted = NewSignal();
     private TaskCompletionSource _slowRelease = NewSignal();
 
@@ -34,6 +37,12 @@ internal sealed class TestBackend : IAsyncDisposable
     public int Hits => Volatile.Read(ref _hits);
 
     public int Probes => Volatile.Read(ref _probes);
+
+    /// <summary>Most requests a backend records (load tests send many more; the first ones are what tests inspect).</summary>
+    public const int MaxReceived = 10_000;
+
+    /// <summary>The requests counted in <see cref="Hits"/>, in arrival order, the first <see cref="MaxReceived"/> of them.</summary>
+    public IReadOnlyList<ReceivedRequest> Received => [.. _received];
 
     /// <summary>Status code /health answers with.</summary>
     public int HealthStatus { get; set; } = 200;
@@ -124,6 +133,24 @@ internal sealed class TestBackend : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _hits);
+        var target = path + context.Request.QueryString.Value;
+        var body = "";
+        if (!context.WebSockets.IsWebSocketRequest && path != "/slow")
+        {
+            try
+            {
+                using var reader = new StreamReader(context.Request.Body, System.Text.Encoding.Latin1);
+                body = await reader.ReadToEndAsync(context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Http.BadHttpRequestException or OperationCanceledException)
+            {
+                body = $"<body cut: {ex.GetType().Name}>";
+            }
+        }
+        if (_received.Count < MaxReceived)
+        {
+            _received.Enqueue(new ReceivedRequest(context.Request.Method, target, context.Request.Headers.Host.ToString(), body));
+        }
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);
@@ -174,4 +201,14 @@ internal sealed class TestBackend : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>One request as a <see cref="TestBackend"/> received it.</summary>
+/// <param name="Method">The request method.</param>
+/// <param name="Target">Path and query.</param>
+/// <param name="Host">The Host header.</param>
+/// <param name="Body">The body as Latin-1 text (or a note that it was cut).</param>
+internal sealed record ReceivedRequest(string Method, string Target, string Host, string Body)
+{
+    public override string ToString() => $"{Method} {Target} (Host {Host}, {Body.Length} body chars)";
 }

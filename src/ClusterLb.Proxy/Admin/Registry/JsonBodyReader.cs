@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace ClusterLb.Proxy.Admin.Registry;
@@ -41,6 +42,13 @@ public static class JsonBodyReader
     /// <summary>Parses <paramref name="utf8"/> as one JSON object.</summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8)
     {
+        // JsonDocument checks the JSON structure but not the UTF-8 inside strings: a bad byte there only throws
+        // (InvalidOperationException) when the string is read, far from here, and was answered 503 as if the
+        // registry had failed. Refuse it here, as the client's error it is.
+        if (InvalidUtf8At(utf8.Span) is { } offset)
+        {
+            throw AdminRequestException.Invalid("body", $"the body is not valid UTF-8 (invalid byte sequence at offset {offset})");
+        }
         JsonDocument document;
         try
         {
@@ -57,6 +65,25 @@ public static class JsonBodyReader
             throw AdminRequestException.Invalid("body", $"the body must be a JSON object (was {JsonFields.KindName(kind)})");
         }
         return document;
+    }
+
+    /// <summary>The offset of the first byte that is not valid UTF-8, or null when all of it is.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> utf8)
+    {
+        if (Utf8.IsValid(utf8))
+        {
+            return null;
+        }
+        var chars = ArrayPool<char>.Shared.Rent(utf8.Length);
+        try
+        {
+            Utf8.ToUtf16(utf8, chars, out var read, out _, replaceInvalidSequences: false);
+            return read;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     private static async Task<byte[]> ReadBoundedAsync(Stream body, CancellationToken cancellation)
@@ -76,6 +103,17 @@ public static class JsonBodyReader
                 collected.Write(buffer, 0, read);
             }
             return collected.ToArray();
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own refusals of the body (cut short, bad chunk framing, over its size limit): the client's
+            // error, not the registry's, so answer it as such instead of letting it look like a registry failure.
+            throw ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => TooLarge(),
+                StatusCodes.Status408RequestTimeout => new AdminRequestException(StatusCodes.Status408RequestTimeout, "timeout", "body", $"the body was not sent in time: {ex.Message}"),
+                _ => AdminRequestException.Invalid("body", $"the body could not be read: {ex.Message}"),
+            };
         }
         finally
         {
