@@ -3,7 +3,8 @@
 # resolver) in front of two nginx backends, a constant open-loop load through all three nodes for MINUTES minutes,
 # and one node killed with kill -9 and started again every minute. Prints one row per minute: requests, those a
 # first node failed and the next one answered (retried), those every node failed, p50/p99/max latency of the whole
-# client request, and each node's RSS and thread count at the end of the minute.
+# client request, and each node's RSS, managed heap (after the last GC, from /metrics) and thread count at the end
+# of the minute.
 #
 #   bench/soak/run.sh [MINUTES]            (default 10)
 #   env: RATE=200 (requests/s)  KILL_NODES="3" (killed in turn, one per minute)  KILL_AT=15  DOWN_FOR=15
@@ -66,6 +67,10 @@ start=$SECONDS
 status_of() { # pid field -> value from /proc/pid/status
   awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
+heap_mib() { # node -> managed heap after the last GC (every generation), from the node's /metrics
+  curl -fsS -m 2 -H "Authorization: Bearer $token" "$(admin_url "$1")/metrics" 2>/dev/null \
+    | awk '/^dotnet_gc_last_collection_heap_size_bytes/ { s += $NF } END { printf "%d", s / 1048576 }' || echo "-"
+}
 : > "$work/nodes.tsv"
 for m in $(seq 1 "$minutes"); do
   victim=${kill_nodes[$(( (m - 1) % ${#kill_nodes[@]} ))]}
@@ -78,17 +83,17 @@ for m in $(seq 1 "$minutes"); do
   row="$m	$victim"
   for i in 1 2 3; do
     p=${node_pid[$i]}
-    row="$row	$(( $(status_of "$p" VmRSS) / 1024 ))	$(status_of "$p" Threads)"
+    row="$row	$(( $(status_of "$p" VmRSS) / 1024 ))	$(status_of "$p" Threads)	$(heap_mib "$i")"
   done
   echo "$row" >> "$work/nodes.tsv"
-  log "minute $m sampled: $(cut -f3- <<< "$row" | tr '\t' ' ') (RSS MiB, threads per node)"
+  log "minute $m sampled: $(cut -f3- <<< "$row" | tr '\t' ' ') (RSS MiB, threads, GC heap MiB per node)"
 done
 wait "$load_pid" || { cat "$work/load.err"; exit 1; }
 members=$(for i in 1 2 3; do members_of "$i" | grep -c ' Up true$' || true; done | tr '\n' '/')
 
-printf '\n| minute | killed | requests | retried | failed | p50 ms | p99 ms | max ms | RSS MiB n1/n2/n3 | threads n1/n2/n3 | first failure |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '\n| minute | killed | requests | retried | failed | p50 ms | p99 ms | max ms | RSS MiB n1/n2/n3 | GC heap MiB n1/n2/n3 | threads n1/n2/n3 | first failure |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 join -t $'\t' <(sort -k1,1 "$work/load.tsv") <(sort -k1,1 "$work/nodes.tsv") | sort -n \
-  | awk -F'\t' '{ printf "| %s | node %s | %s | %s | %s | %s | %s | %s | %s/%s/%s | %s/%s/%s | %s |\n", $1, $10, $2, $4, $5, $6, $7, $8, $11, $13, $15, $12, $14, $16, $9 }'
+  | awk -F'\t' '{ printf "| %s | node %s | %s | %s | %s | %s | %s | %s | %s/%s/%s | %s/%s/%s | %s/%s/%s | %s |\n", $1, $10, $2, $4, $5, $6, $7, $8, $11, $14, $17, $13, $16, $19, $12, $15, $18, $9 }'
 awk -F'\t' '{ s += $2; r += $4; f += $5 } END { printf "\ntotal: %d requests, %d retried on another node, %d failed\n", s, r, f }' "$work/load.tsv"
 echo "members Up and reachable at the end, as each node sees them: ${members%/}"
