@@ -181,6 +181,11 @@ public sealed class ProxyLimitsTests(ITestOutputHelper output)
             new ServiceSettings("web", ServiceMatch.Any, [NodeHarness.Pool("main", 0, backends)]));
     }
 
-    private static async Task<string> SendRawAsync(NodeHarness harness, string request) =>
-        (await RawTcp.SendAsync(harness.Node.ProxyUrl.Port, request)).Text;
+    /// <summary>The whole answer to <paramref name="request"/>; fails when the proxy keeps the connection open past the deadline.</summary>
+    private static async Task<string> SendRawAsync(NodeHarness harness, string request)
+    {
+        var answer = await RawTcp.SendAsync(harness.Node.ProxyUrl.Port, request);
+        Assert.True(answer.Ended, $"the proxy did not end the connection: {answer}");
+        return answer.Text;
+    }
 }
