@@ -2,7 +2,7 @@
 # Proxy benchmark: ClusterLb vs plain YARP vs nginx vs HAProxy in front of the same two backends, same run.
 #
 #   bench/proxy/run.sh [ROUNDS]          (default 3 rounds)
-#   env: DURATION=15 WARMUP=5 PREWARM=10 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb" WRK_SCRIPT=(none)
+#   env: DURATION=15 WARMUP=5 PREWARM=30 CONCS="32 256" TARGETS="nginx haproxy yarp clusterlb" WRK_SCRIPT=(none)
 #   more targets: clusterlb-least-request, clusterlb-p2c, clusterlb-peak-ewma and clusterlb-hash are the same
 #   ClusterLb node with that pool method (hash-key = path), to compare the methods' cost against round-robin;
 #   clusterlb-bare has /metrics off, clusterlb-observed has /metrics, the access log (to a file) and tracing
@@ -13,8 +13,13 @@
 # backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
 # concurrency; the target order rotates each round; the table shows medians over rounds. "CPU us/req" is the
 # proxy's own utime+stime per request, read from /proc, which is the steadier number on a shared 2-core VM.
-# Before round 1 every target gets one PREWARM-second run (at the first concurrency), so the .NET targets' first
-# measurement is not their JIT warm-up. "load" is the 1-minute load average at the end of each measurement (median
+# Only the measured target runs on core 1: every other target is moved to core 0 (taskset) until its turn, so idle
+# targets (a ClusterLb node takes a few percent of a core at rest: health checks, Akka's scheduler and gossip) do not
+# take core 1 from the one being measured. Before round 1 every target gets one PREWARM-second run (at the first
+# concurrency), so the .NET targets' first measurement is not their JIT warm-up; its first 10 s are the "cold" table
+# (each target's first traffic after start). PROFILE=TARGET records `perf` during that target's last round
+# (tables in results/perf-*.txt; add CLUSTERLB_ENV="DOTNET_EnableWriteXorExecute=0" so JIT frames get names).
+# CLUSTERLB_ENV="NAME=VALUE ..." is passed to every ClusterLb target (runtime knobs, for experiments). "load" is the 1-minute load average at the end of each measurement (median
 # over rounds in the table): other work on the machine shows there.
 # Needs: nginx, haproxy, wrk (Debian packages; installed when missing and running as root). Loopback only.
 set -euo pipefail
@@ -22,7 +27,7 @@ set -euo pipefail
 rounds=${1:-3}
 duration=${DURATION:-15}
 warmup=${WARMUP:-5}
-prewarm=${PREWARM:-10}
+prewarm=${PREWARM:-30}
 concs=${CONCS:-32 256}
 script=()                                 # WRK_SCRIPT=bench/proxy/paths.lua: many paths instead of one
 [ -n "${WRK_SCRIPT:-}" ] && script=(-s "$(cd "$(dirname "$WRK_SCRIPT")" && pwd)/$(basename "$WRK_SCRIPT")")
@@ -157,13 +162,39 @@ to_ms() { # wrk latency like 745.00us / 1.99ms / 1.02s
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+pin() { # process group, core: move every thread of every process in the group to that core
+  local p
+  for p in $(pgrep -g "$1" || true); do taskset -a -p -c "$2" "$p" > /dev/null 2>&1 || true; done
+}
+
+only() { # target: core 1 is the target's alone; every other target waits on core 0 (where wrk runs) until its turn
+  local o
+  for o in "${targets[@]}"; do
+    [ "$o" = "$1" ] || pin "${pid[$o]}" 0
+  done
+  pin "${pid[$1]}" 1
+}
+
 measure() { # round, target, concurrency
   local r=$1 t=$2 c=$3 url="http://127.0.0.1:${port[$2]}/" out="$work/results/r$1-$2-c$3.txt"
+  only "$t"
   taskset -c 0 wrk -t1 -c"$c" -d"${warmup}s" "${script[@]}" "$url" > /dev/null 2>&1
   local t0 t1 hz
   t0=$(cpu_ticks "${pid[$t]}")
+  local profiling="" perf_pid=""
+  if [ "${PROFILE:-}" = "$t" ] && [ "$r" = "$rounds" ]; then # perf samples this target during its last round
+    profiling="$work/results/perf-$t-c$c.data"
+    perf record -q -F 999 -g -p "${pid[$t]}" -o "$profiling" -- sleep "$duration" > /dev/null 2>&1 &
+    perf_pid=$!
+  fi
   taskset -c 0 wrk -t1 -c"$c" -d"${duration}s" --latency "${script[@]}" "$url" > "$out" 2>&1
   t1=$(cpu_ticks "${pid[$t]}")
+  if [ -n "$profiling" ]; then
+    wait "$perf_pid" || true
+    perf report -i "$profiling" --no-children --sort dso -q 2>/dev/null | head -n 15 > "${profiling%.data}.dso.txt"
+    perf report -i "$profiling" --no-children --sort dso,sym -q 2>/dev/null | head -n 60 > "${profiling%.data}.sym.txt"
+    log "profile of $t at c=$c: ${profiling%.data}.{dso,sym}.txt"
+  fi
   hz=$(getconf CLK_TCK)
   local rps p50 p99 errors total cpu_us
   rps=$(awk '/^Requests\/sec/ { print $2 }' "$out")
@@ -197,8 +228,9 @@ for t in "${!method[@]}"; do
     CLB_BENCH_ACCESS_LOG_PATH="$work/logs/access-$t.log" CLB_BENCH_TRACING=on)
   [ "$t" = clusterlb-access-log ] && extra=(CLB_BENCH_ACCESS_LOG=on CLB_BENCH_ACCESS_LOG_PATH="$work/logs/access-$t.log")
   [ "$t" = clusterlb-tracing ] && extra=(CLB_BENCH_TRACING=on)
+  [ "${PROFILE:-}" = "$t" ] && extra+=(DOTNET_PerfMapEnabled=1)
   start "$t" 1 env CLB_BENCH_NAME="$t" CLB_BENCH_PROXY_PORT="${port[$t]}" CLB_BENCH_ADMIN_PORT="$((port[$t] + 10))" \
-    CLB_BENCH_METHOD="${method[$t]}" "${extra[@]}" \
+    CLB_BENCH_METHOD="${method[$t]}" "${extra[@]}" ${CLUSTERLB_ENV:-} \
     CLB_BENCH_BACKEND1="127.0.0.1:${port[backend1]}" CLB_BENCH_BACKEND2="127.0.0.1:${port[backend2]}" \
     dotnet "$repo/src/ClusterLb.Node/bin/Release/net10.0/clusterlb.dll" run --config "$work/clusterlb.conf"
 done
@@ -208,10 +240,22 @@ for t in "${targets[@]}"; do wait_ready "http://127.0.0.1:${port[$t]}/"; done
 log "all targets answer; ${rounds} rounds x {${concs}} x {${targets[*]}}, ${warmup}s warm-up + ${duration}s each"
 
 first_c=${concs%% *}
+# Cold: each target's first 10 s of traffic after start (its JIT has seen none of the request path yet), measured
+# like any run; then the rest of the pre-warm.
 for t in "${targets[@]}"; do
-  taskset -c 0 wrk -t1 -c"$first_c" -d"${prewarm}s" "${script[@]}" "http://127.0.0.1:${port[$t]}/" > /dev/null 2>&1
+  only "$t"
+  out="$work/results/cold-$t.txt"
+  t0=$(cpu_ticks "${pid[$t]}")
+  taskset -c 0 wrk -t1 -c"$first_c" -d10s --latency "${script[@]}" "http://127.0.0.1:${port[$t]}/" > "$out" 2>&1
+  t1=$(cpu_ticks "${pid[$t]}")
+  rps=$(awk '/^Requests\/sec/ { print $2 }' "$out")
+  total=$(awk '/requests in/ { print $1 }' "$out")
+  cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+  echo "$t $rps $(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")") $cpu_us" >> "$work/results/cold.txt"
+  log "cold c=$first_c $t: $rps req/s in its first 10 s of traffic, ${cpu_us} us CPU/req"
+  [ "$prewarm" -gt 10 ] && taskset -c 0 wrk -t1 -c"$first_c" -d"$((prewarm - 10))s" "${script[@]}" "http://127.0.0.1:${port[$t]}/" > /dev/null 2>&1
 done
-log "pre-warmed every target for ${prewarm}s at c=$first_c (load $(awk '{ print $1 }' /proc/loadavg))"
+log "pre-warmed every target for max(10, ${prewarm})s at c=$first_c (load $(awk '{ print $1 }' /proc/loadavg))"
 for r in $(seq 1 "$rounds"); do
   n=${#targets[@]}; k=$(( (r - 1) % n ))
   order=("${targets[@]:$k}" "${targets[@]:0:$k}")
@@ -237,6 +281,11 @@ for c in $concs; do
       "$(ratio "$(stat "$t" "$c" 6)" "$base_cpu")" "$(stat "$t" "$c" 8)"
   done
 done
+printf '\ncold: the first 10 s of traffic after start, c=%s\n\n| target | req/s | p99 ms | proxy CPU us/req | req/s vs nginx |\n|---|---|---|---|---|\n' "$first_c"
+cold_nginx=$(awk '$1 == "nginx" { print $2 }' "$work/results/cold.txt")
+while read -r t rps p99 cpu; do
+  printf '| %s | %.0f | %s | %s | %s |\n' "$t" "$rps" "$p99" "$cpu" "$(ratio "$rps" "${cold_nginx:-0}")"
+done < "$work/results/cold.txt"
 printf '\nevery run (target conc req/s p50 p99 us/req errors load), in order:\n'
 awk '{ printf "  %s\n", $0 }' "$work/results/all.txt"
 printf '\nraw results: %s\n' "$work/results"

@@ -47,9 +47,36 @@ public sealed class AccessLogTests(ITestOutputHelper output)
         Assert.True(upstream > 0, "upstream latency is measured");
         Assert.True(ok.GetProperty("total_seconds").GetDouble() >= upstream, "total latency includes the upstream exchange");
         Assert.Equal(0, ok.GetProperty("retries").GetInt32());
-        Assert.Matches("^([0-9a-f]{32})?$", ok.GetProperty("trace_id").GetString());
+        Assert.Equal(string.Empty, ok.GetProperty("trace_id").GetString()); // no tracing, no caller traceparent
         Assert.Equal("b2", failed.GetProperty("upstream_host").GetString());
         Assert.Equal(backends[1].Url.GetLeftPart(UriPartial.Authority), failed.GetProperty("upstream_address").GetString());
+    }
+
+    [Fact]
+    public async Task Without_tracing_a_line_carries_the_callers_trace_id_and_none_without_one()
+    {
+        using var logs = TempDirectory.Create();
+        var path = Path.Combine(logs.Path, "access.log");
+        var backends = await NodeHarness.StartBackendsAsync("b1");
+        await using var harness = await StartAsync(backends, AccessLogSettings.Default with { Enabled = true, Path = path });
+
+        using (var traced = new HttpRequestMessage(HttpMethod.Get, "/traced"))
+        {
+            traced.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            Assert.Equal(HttpStatusCode.OK, (await harness.Client.SendAsync(traced)).StatusCode);
+        }
+        using (var malformed = new HttpRequestMessage(HttpMethod.Get, "/malformed"))
+        {
+            malformed.Headers.TryAddWithoutValidation("traceparent", "00-not-a-trace-01");
+            Assert.Equal(HttpStatusCode.OK, (await harness.Client.SendAsync(malformed)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await harness.Client.GetAsync("/plain")).StatusCode);
+
+        var lines = await WaitForLinesAsync(path, 3);
+        string TraceOf(string requestPath) => lines.Single(l => l.GetProperty("path").GetString() == requestPath).GetProperty("trace_id").GetString()!;
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", TraceOf("/traced"));
+        Assert.Equal(string.Empty, TraceOf("/malformed"));
+        Assert.Equal(string.Empty, TraceOf("/plain"));
     }
 
     [Fact]
@@ -194,7 +221,7 @@ public sealed class AccessLogTests(ITestOutputHelper output)
         var path = Path.Combine(logs.Path, "access.log");
         var log = new AccessLog(AccessLogSettings.Default with { Enabled = true, Path = path, QueueSize = 1 }, NullLogger.Instance);
         const int Lines = 200_000;
-        var entry = new AccessLogEntry(DateTime.UtcNow, "127.0.0.1", "GET", "h", "/", 200, 1, "web", "main", "b1", "http://b1", TimeSpan.Zero, TimeSpan.Zero, 0, default);
+        var entry = new AccessLogEntry(DateTime.UtcNow, System.Net.IPAddress.Loopback, "GET", "h", "/", 200, 1, "web", "main", "b1", "http://b1", TimeSpan.Zero, TimeSpan.Zero, 0, default);
         for (var i = 0; i < Lines; i++)
         {
             log.Enqueue(entry);

@@ -87,6 +87,36 @@ public sealed class ConfigFileTests(ITestOutputHelper output)
         Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:3:") && e.Contains("batch-size"));
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("clusterlb.node.inline-socket-completions = off", false)]
+    [InlineData("clusterlb.node.inline-socket-completions = on", true)]
+    public void Inline_socket_completions_are_on_unless_turned_off(string line, bool expected)
+    {
+        var config = ConfigFactory.ParseString(line, "node.conf")
+            .WithFallback(ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")))
+            .Resolve();
+        Assert.Equal(expected, NodeConfigReader.Read(config).InlineSocketCompletions);
+    }
+
+    [Fact]
+    public void A_bad_inline_socket_completions_value_is_reported_with_location()
+    {
+        var config = ConfigFactory.ParseString("clusterlb {\n  node.inline-socket-completions = sometimes\n}", "bad.conf")
+            .WithFallback(ConfigFactory.ParseFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf")))
+            .Resolve();
+        var ex = Assert.Throws<SettingsException>(() => NodeConfigReader.Read(config));
+        Assert.Contains(ex.Errors, e => e.StartsWith("bad.conf:2:") && e.Contains("inline-socket-completions"));
+    }
+
+    [Theory]
+    [InlineData(true, null, "1")]     // configured on, nothing set: inline
+    [InlineData(false, null, null)]   // configured off: .NET's default (thread pool)
+    [InlineData(true, "0", null)]     // the operator's 0 wins over the configuration
+    [InlineData(false, "1", null)]    // and so does the operator's 1
+    public void The_operators_environment_variable_wins_over_the_configured_socket_completions(bool configured, string? current, string? expected) =>
+        Assert.Equal(expected, SocketCompletions.Decide(configured, current));
+
     [Fact]
     public async Task The_demo_spreads_requests_over_its_three_backends()
     {

@@ -42,6 +42,8 @@ internal static class DemoCommand
             await Console.Error.WriteLineAsync($"clusterlb demo: {invalid}").ConfigureAwait(false);
             return 2;
         }
+        // The demo has no configuration file: reference.conf's clusterlb.node.inline-socket-completions (on) applies.
+        SocketCompletions.Apply(inline: true);
         using var loggerFactory = NodeLogging.Create(logFormat, LogLevel.Information);
         // Listening from before the start: a signal while the cluster forms stops the demo instead of being lost.
         using var signal = new ShutdownSignal();

@@ -41,6 +41,8 @@ internal static class RunCommand
             return 2;
         }
 
+        // Before anything opens a socket: .NET reads the switch once.
+        SocketCompletions.Apply(settings.InlineSocketCompletions);
         // --log-format wins over the file's clusterlb.logging.format.
         using var loggerFactory = NodeLogging.Create(logFormat ?? settings.LogFormat, LogLevel.Information);
         // Listening from before the start: a signal while the node starts stops it cleanly instead of being lost.

@@ -25,6 +25,15 @@ public static class NodeConfigReader
         var errors = new List<string>();
         var name = Try(errors, () => config.GetString("clusterlb.node.name", string.Empty)) ?? string.Empty;
         var dataDirectory = Try(errors, () => config.GetString("clusterlb.node.data-dir", ".data")) ?? ".data";
+        var inlineCompletions = true;
+        try
+        {
+            inlineCompletions = config.GetBool("clusterlb.node.inline-socket-completions", true);
+        }
+        catch (HoconException ex)
+        {
+            errors.Add(ex.Message);
+        }
         var proxy = Try(errors, () => ReadProxy(config, errors));
         var logFormat = (Try(errors, () => config.GetString("clusterlb.logging.format", "text")) ?? "text").ToLowerInvariant();
         if (logFormat is not ("text" or "json"))
@@ -58,6 +67,7 @@ public static class NodeConfigReader
         return new NodeSettings(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name, proxy, balancing, config)
         {
             DataDirectory = dataDirectory,
+            InlineSocketCompletions = inlineCompletions,
             LogFormat = logFormat,
             ClusterLoad = clusterLoad,
         };

@@ -15,6 +15,9 @@ public sealed record NodeSettings(string Name, ProxySettings Proxy, BalancingSet
     /// <summary>The node's local state (<c>clusterlb.node.data-dir</c>): the SQLite journal and durable registry; relative SQLite paths resolve against it.</summary>
     public string DataDirectory { get; init; } = ".data";
 
+    /// <summary>Whether socket completions run on .NET's epoll threads (<c>clusterlb.node.inline-socket-completions</c>, <see cref="SocketCompletions"/>).</summary>
+    public bool InlineSocketCompletions { get; init; } = true;
+
     /// <summary>Console log format of the application logs (<c>clusterlb.logging.format</c>): <c>text</c> or <c>json</c>.</summary>
     public string LogFormat { get; init; } = "text";
 

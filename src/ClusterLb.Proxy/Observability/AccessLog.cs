@@ -6,8 +6,8 @@ namespace ClusterLb.Proxy.Observability;
 
 /// <summary>
 /// The access log: request threads hand finished requests to a bounded channel and never wait; one background
-/// task formats and writes them (to standard output or a size-rotated file) and flushes when the channel runs
-/// empty. A full channel drops the line and counts it (<see cref="Dropped"/>, exported as
+/// task formats and writes them (to standard output or a size-rotated file), flushes when the channel runs
+/// empty, and then waits <see cref="FlushInterval"/> before it looks again. A full channel drops the line and counts it (<see cref="Dropped"/>, exported as
 /// <c>clusterlb_access_log_dropped_total</c>) instead of slowing the proxy down.
 /// </summary>
 public sealed partial class AccessLog : IAsyncDisposable
@@ -19,6 +19,9 @@ public sealed partial class AccessLog : IAsyncDisposable
     private readonly Task _writer;
     private long _dropped;
     private long _written;
+
+    /// <summary>The longest a queued line waits before the writer wakes for it, under load.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Opens the sink and starts the writer.</summary>
     public AccessLog(AccessLogSettings settings, ILogger logger)
@@ -95,6 +98,10 @@ public sealed partial class AccessLog : IAsyncDisposable
                 // Flush when the queue runs empty: one system call per burst, and nothing lingers while idle.
                 file?.Flush();
                 stdout?.Flush();
+                // Then let lines gather for a moment: under load the writer wakes FlushInterval apart instead of once
+                // per request, and request threads only add to the queue (no wake-up to hand over). A line waits at
+                // most this long before it is written, as with nginx's access_log flush=.
+                await Task.Delay(FlushInterval).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

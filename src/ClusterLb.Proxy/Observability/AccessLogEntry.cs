@@ -4,7 +4,7 @@ namespace ClusterLb.Proxy.Observability;
 
 /// <summary>One access log line before formatting; built on the request thread, formatted by the writer.</summary>
 /// <param name="Time">When the response completed (UTC).</param>
-/// <param name="Client">The real client address (<see cref="Forwarding.ClientAddressResolver"/>: the peer, or behind trusted proxies the client they name).</param>
+/// <param name="Client">The real client address (<see cref="Forwarding.ClientAddressResolver"/>: the peer, or behind trusted proxies the client they name); null when unknown. Turned into text by the writer, not the request.</param>
 /// <param name="Method">Request method.</param>
 /// <param name="Host">Request Host header.</param>
 /// <param name="Path">Request path (the query string is left out: it often carries secrets).</param>
@@ -20,7 +20,7 @@ namespace ClusterLb.Proxy.Observability;
 /// <param name="TraceId">W3C trace id of the request's span; default when it has none.</param>
 public readonly record struct AccessLogEntry(
     DateTime Time,
-    string Client,
+    System.Net.IPAddress? Client,
     string Method,
     string Host,
     string Path,

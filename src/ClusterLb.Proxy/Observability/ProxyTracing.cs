@@ -21,6 +21,10 @@ public sealed class ProxyTracing : IDisposable
     /// <summary>The activity source name of every node's spans.</summary>
     public const string SourceName = "ClusterLb";
 
+    private static readonly string[] SpanMethods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"];
+    private static readonly string[] ProxySpanNames = Array.ConvertAll(SpanMethods, m => "proxy " + m);
+    private static readonly string[] AdminSpanNames = Array.ConvertAll(SpanMethods, m => "admin " + m);
+
     private readonly ActivitySource _source = new(SourceName);
     private readonly TracerProvider _provider;
     private readonly ClientAddressResolver _clients;
@@ -109,7 +113,10 @@ public sealed class ProxyTracing : IDisposable
         // (it does when anything listens to its diagnostics), but nothing exports it: a child of it would point to
         // a span no collector ever sees, and would inherit its "not sampled" flag.
         var hosting = Activity.Current;
-        Activity.Current = null;
+        if (hosting is not null)
+        {
+            Activity.Current = null;
+        }
         ActivityContext parent = default;
         DistributedContextPropagator.Current.ExtractTraceIdAndState(request.Headers, static (carrier, name, out value, out values) =>
         {
@@ -120,10 +127,13 @@ public sealed class ProxyTracing : IDisposable
         {
             ActivityContext.TryParse(traceParent, traceState, isRemote: true, out parent);
         }
-        var span = _source.StartActivity($"{what} {request.Method}", ActivityKind.Server, parent);
+        var span = _source.StartActivity(SpanName(what, request.Method), ActivityKind.Server, parent);
         if (span is null)
         {
-            Activity.Current = hosting;
+            if (hosting is not null)
+            {
+                Activity.Current = hosting;
+            }
         }
         else if (span.IsAllDataRequested)
         {
@@ -133,6 +143,20 @@ public sealed class ProxyTracing : IDisposable
             span.SetTag("client.address", _clients.Resolve(context)?.ToString());
         }
         return span;
+    }
+
+    /// <summary>"proxy GET", "admin PUT": the common ones built once, not per request.</summary>
+    private static string SpanName(string what, string method)
+    {
+        var names = what == "proxy" ? ProxySpanNames : AdminSpanNames;
+        for (var i = 0; i < SpanMethods.Length; i++)
+        {
+            if (string.Equals(SpanMethods[i], method, StringComparison.Ordinal))
+            {
+                return names[i];
+            }
+        }
+        return $"{what} {method}";
     }
 
     private static void Finish(Activity span, int status)

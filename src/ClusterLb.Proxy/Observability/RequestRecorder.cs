@@ -8,7 +8,8 @@ namespace ClusterLb.Proxy.Observability;
 /// <summary>
 /// Where the request path reports what happened: each attempt on a host and each retry to the metrics, and each
 /// finished request (once, after the response is complete) to the metrics, the span and the access log when on,
-/// so the request path needs to know nothing else. The access log names the real client (<paramref name="clients"/>).
+/// so the request path needs to know nothing else. The access log names the real client (<paramref name="clients"/>)
+/// and the request's trace: its span's, or without one the caller's <c>traceparent</c>.
 /// </summary>
 public sealed class RequestRecorder(ProxyMetrics metrics, ClientAddressResolver clients, AccessLog? accessLog = null, ProxyTracing? tracing = null)
 {
@@ -17,6 +18,11 @@ public sealed class RequestRecorder(ProxyMetrics metrics, ClientAddressResolver 
 
     /// <summary>Records that a request of <paramref name="service"/> is sent again to another host.</summary>
     public void Retried(string service) => metrics.Retried(service);
+
+    /// <summary>The trace id of the caller's W3C <c>traceparent</c>, default when it sent none (or a malformed one).</summary>
+    public static ActivityTraceId CallerTraceId(IHeaderDictionary headers) =>
+        headers.TryGetValue("traceparent", out var value) && value.Count == 1
+            && ActivityContext.TryParse(value.ToString(), null, out var caller) ? caller.TraceId : default;
 
     /// <summary>Records one finished request.</summary>
     public void Record(HttpContext context, in RequestRecord request)
@@ -32,7 +38,7 @@ public sealed class RequestRecorder(ProxyMetrics metrics, ClientAddressResolver 
             var upstream = request.Host;
             accessLog.Enqueue(new AccessLogEntry(
                 DateTime.UtcNow,
-                clients.Resolve(context)?.ToString() ?? string.Empty,
+                clients.Resolve(context),
                 http.Method,
                 http.Host.Value ?? string.Empty,
                 http.Path.Value ?? string.Empty,
@@ -45,7 +51,7 @@ public sealed class RequestRecorder(ProxyMetrics metrics, ClientAddressResolver 
                 request.UpstreamDuration,
                 total,
                 request.Retries,
-                Activity.Current?.TraceId ?? default));
+                Activity.Current?.TraceId ?? CallerTraceId(http.Headers)));
         }
     }
 }
