@@ -7,15 +7,17 @@
 #   ClusterLb node with that pool method (hash-key = path), to compare the methods' cost against round-robin;
 #   clusterlb-bare has /metrics off, clusterlb-observed has /metrics, the access log (to a file) and tracing
 #   (sampled at 0) on, to measure what observing costs (plain clusterlb: /metrics on, as by default);
-#   clusterlb-access-log and clusterlb-tracing add only the one (on top of the default /metrics)
+#   clusterlb-access-log and clusterlb-tracing add only the one (on top of the default /metrics); clusterlb-no-pgo turns dynamic
+#   PGO off (DOTNET_TieredPGO=0) and clusterlb-threadpool runs socket completions on the thread pool (.NET's
+#   default; ClusterLb's is inline), to measure what those two defaults bring
 #
 # Method (the one in shared/reference/perf-anchors.md): wrk pinned to core 0, every proxy pinned to core 1, the
 # backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
 # concurrency; the target order rotates each round; the table shows medians over rounds. "CPU us/req" is the
 # proxy's own utime+stime per request, read from /proc, which is the steadier number on a shared 2-core VM.
-# Only the measured target runs on core 1: every other target is moved to core 0 (taskset) until its turn, so idle
-# targets (a ClusterLb node takes a few percent of a core at rest: health checks, Akka's scheduler and gossip) do not
-# take core 1 from the one being measured. Before round 1 every target gets one PREWARM-second run (at the first
+# Only the measured target runs: every other target is stopped (SIGSTOP) until its turn, so idle targets (a
+# ClusterLb node takes a few percent of a core at rest: health checks, Akka's scheduler and gossip) take no CPU from
+# the measured proxy on core 1 or from wrk on core 0. Before round 1 every target gets one PREWARM-second run (at the first
 # concurrency), so the .NET targets' first measurement is not their JIT warm-up; its first 10 s are the "cold" table
 # (each target's first traffic after start). PROFILE=TARGET records `perf` during that target's last round
 # (tables in results/perf-*.txt; add CLUSTERLB_ENV="DOTNET_EnableWriteXorExecute=0" so JIT frames get names).
@@ -40,10 +42,12 @@ mkdir -p "$work"/{logs,tmp,results}
 
 declare -A port=([backend1]=19001 [backend2]=19002 [nginx]=18081 [haproxy]=18082 [yarp]=18083 [clusterlb]=18084
   [clusterlb-least-request]=18085 [clusterlb-p2c]=18086 [clusterlb-peak-ewma]=18087 [clusterlb-hash]=18088
-  [clusterlb-bare]=18089 [clusterlb-observed]=18090 [clusterlb-access-log]=18091 [clusterlb-tracing]=18092)
+  [clusterlb-bare]=18089 [clusterlb-observed]=18090 [clusterlb-access-log]=18091 [clusterlb-tracing]=18092
+  [clusterlb-no-pgo]=18110 [clusterlb-threadpool]=18111)
 declare -A method=([clusterlb]=round-robin [clusterlb-least-request]=least-request [clusterlb-p2c]=p2c
   [clusterlb-peak-ewma]=peak-ewma [clusterlb-hash]=hash [clusterlb-bare]=round-robin [clusterlb-observed]=round-robin
-  [clusterlb-access-log]=round-robin [clusterlb-tracing]=round-robin)
+  [clusterlb-access-log]=round-robin [clusterlb-tracing]=round-robin [clusterlb-no-pgo]=round-robin
+  [clusterlb-threadpool]=round-robin)
 declare -A pid=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -61,7 +65,7 @@ need_tools() {
 }
 
 cleanup() {
-  for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pid[@]}"; do kill -CONT -- "-$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -162,17 +166,12 @@ to_ms() { # wrk latency like 745.00us / 1.99ms / 1.02s
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-pin() { # process group, core: move every thread of every process in the group to that core
-  local p
-  for p in $(pgrep -g "$1" || true); do taskset -a -p -c "$2" "$p" > /dev/null 2>&1 || true; done
-}
-
-only() { # target: core 1 is the target's alone; every other target waits on core 0 (where wrk runs) until its turn
+only() { # target: the measured target runs alone; every other target is stopped (SIGSTOP) until its turn
   local o
   for o in "${targets[@]}"; do
-    [ "$o" = "$1" ] || pin "${pid[$o]}" 0
+    [ "$o" = "$1" ] || kill -STOP -- "-${pid[$o]}" 2>/dev/null || true
   done
-  pin "${pid[$1]}" 1
+  kill -CONT -- "-${pid[$1]}" 2>/dev/null || true
 }
 
 measure() { # round, target, concurrency
@@ -220,6 +219,7 @@ wanted nginx && start nginx 1 nginx -c "$work/nginx.conf" -p "$work/"
 wanted haproxy && start haproxy 1 haproxy -f "$work/haproxy.cfg" -db
 wanted yarp && start yarp 1 dotnet "$here/PlainYarp/bin/Release/net10.0/PlainYarp.dll" "http://127.0.0.1:${port[yarp]}" \
   "http://127.0.0.1:${port[backend1]}/" "http://127.0.0.1:${port[backend2]}/"
+wait_ready "http://127.0.0.1:${port[backend1]}/"
 for t in "${!method[@]}"; do
   wanted "$t" || continue
   extra=(); [ "${method[$t]}" = hash ] && extra=(CLB_BENCH_HASH_KEY=path)
@@ -228,14 +228,17 @@ for t in "${!method[@]}"; do
     CLB_BENCH_ACCESS_LOG_PATH="$work/logs/access-$t.log" CLB_BENCH_TRACING=on)
   [ "$t" = clusterlb-access-log ] && extra=(CLB_BENCH_ACCESS_LOG=on CLB_BENCH_ACCESS_LOG_PATH="$work/logs/access-$t.log")
   [ "$t" = clusterlb-tracing ] && extra=(CLB_BENCH_TRACING=on)
+  [ "$t" = clusterlb-no-pgo ] && extra=(DOTNET_TieredPGO=0)
+  [ "$t" = clusterlb-threadpool ] && extra=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0)
   [ "${PROFILE:-}" = "$t" ] && extra+=(DOTNET_PerfMapEnabled=1)
   start "$t" 1 env CLB_BENCH_NAME="$t" CLB_BENCH_PROXY_PORT="${port[$t]}" CLB_BENCH_ADMIN_PORT="$((port[$t] + 10))" \
     CLB_BENCH_METHOD="${method[$t]}" "${extra[@]}" ${CLUSTERLB_ENV:-} \
     CLB_BENCH_BACKEND1="127.0.0.1:${port[backend1]}" CLB_BENCH_BACKEND2="127.0.0.1:${port[backend2]}" \
     dotnet "$repo/src/ClusterLb.Node/bin/Release/net10.0/clusterlb.dll" run --config "$work/clusterlb.conf"
+  # One node starting at a time: ten starting together on one core miss their start-up deadlines.
+  wait_ready "http://127.0.0.1:${port[$t]}/"
 done
 
-wait_ready "http://127.0.0.1:${port[backend1]}/"
 for t in "${targets[@]}"; do wait_ready "http://127.0.0.1:${port[$t]}/"; done
 log "all targets answer; ${rounds} rounds x {${concs}} x {${targets[*]}}, ${warmup}s warm-up + ${duration}s each"
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Balancing.Settings;
 
 namespace ClusterLb.Proxy;
 
@@ -37,7 +38,7 @@ public sealed class ProxyMetrics : IDisposable
         _requestDuration = _meter.CreateHistogram<double>("clusterlb.proxy.request.duration", "s", "Time from receiving a request to the end of its response, by service, pool and host.");
         _retries = _meter.CreateCounter<long>("clusterlb.proxy.retries", "{retry}", "Requests sent again to another host, by service.");
         _upstreamDuration = _meter.CreateHistogram<double>("clusterlb.proxy.upstream.duration", "s", "Time from pick to the end of the forwarded exchange, per host.");
-        _meter.CreateObservableCounter("clusterlb.balancer.picks", () => Observe(handles, h => h.Counters.Picks), "{pick}", "Times the balancer chose each host.");
+        _meter.CreateObservableCounter("clusterlb.balancer.picks", () => ObservePicks(handles), "{pick}", "Times the balancer chose each host, with the pool's balancing method.");
         _meter.CreateObservableGauge("clusterlb.proxy.in_flight", () => Observe(handles, h => (long)h.Counters.InFlight), "{request}", "Requests in flight per host.");
         // The cluster-wide view (clusterlb.cluster-load): only hosts that a fresh report names, so a node with load
         // sharing off exports neither series.
@@ -121,6 +122,21 @@ public sealed class ProxyMetrics : IDisposable
                 foreach (var host in pool.All)
                 {
                     yield return new Measurement<long>(read(host), HostTags(host));
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObservePicks(IReadOnlyCollection<RouteHandle> handles)
+    {
+        foreach (var handle in handles)
+        {
+            foreach (var pool in handle.Snapshot.Pools)
+            {
+                var method = new KeyValuePair<string, object?>("method", pool.Method.ToConfigName());
+                foreach (var host in pool.All)
+                {
+                    yield return new Measurement<long>(host.Counters.Picks, [.. HostTags(host), method]);
                 }
             }
         }

@@ -55,6 +55,9 @@ public sealed class DashboardTests(ITestOutputHelper output)
         await Expect(page.Host("main", "b1").Locator("td.rate .value")).Not.ToHaveTextAsync(new Regex(@"^(–|0\.0)$"), new() { Timeout = Wait });
         await Expect(page.Host("main", "b1").Locator("td.latency .value")).ToContainTextAsync(" ms", new() { Timeout = Wait });
         await SparklineAsync(page, "main", "b1", points: 5);
+        // The cluster-wide view: every node's reports summed, with how many nodes report.
+        await Expect(page.Host("main", "b1").Locator("td.rate .cluster")).ToHaveTextAsync(new Regex(@"^all nodes [0-9]+\.[0-9] req/s$"), new() { Timeout = Wait });
+        await Expect(page.Host("main", "b1").Locator("td.in-flight .cluster")).ToHaveTextAsync(new Regex(@"^all nodes [0-9]+ \(3 nodes\)$"), new() { Timeout = Wait });
         Assert.Equal(200, (await cluster.Api(0).PostAsync("/api/pools/main/hosts/b3/drain")).Status);
         await backends["s1"].StopAsync();
         await Expect(page.Host("main", "b3")).ToHaveAttributeAsync("data-state", "drain", new() { Timeout = Wait });

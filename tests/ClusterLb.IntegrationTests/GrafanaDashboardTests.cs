@@ -44,7 +44,9 @@ public sealed partial class GrafanaDashboardTests(ITestOutputHelper output)
         await Poll.UntilAsync(() => backends[0].Probes > 0, "a health check");
         backends[0].HealthStatus = 500;
         await harness.SendAsync(3);
+        // The cluster-wide gauges appear once the node has taken its first cluster-load report (1 s).
         var metrics = await MetricsEndpointTests.ScrapeUntilAsync(harness.Admin, m => m.Has("clusterlb_health_checks_total") && m.Values("clusterlb_proxy_requests_total").Sum() == 3
+            && m.Has("clusterlb_cluster_request_rate_per_second")
             && m.Values("clusterlb_health_checks_total", ("result", "unhealthy")).Any());
 
         var named = Queries().SelectMany(q => SeriesName().Matches(q).Select(m => m.Value)).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -229,6 +229,8 @@ function makeHost(pool, host) {
   tr.dataset.host = `${pool}/${host}`;
   tr.cells[0].append(el('span', { class: 'who' }, el('b', { class: 'id' }), el('small', { class: 'muted address' })));
   for (const i of [4, 5, 6]) tr.cells[i].append(el('span', { class: 'metric' }, el('span', { class: 'value' }), spark()));
+  // The cluster-wide view (clusterlb.cluster-load): the same host's load summed over every LB node.
+  for (const i of [4, 5]) tr.cells[i].append(el('small', { class: 'muted cluster' }));
   tr.cells[8].append(el('span', { class: 'buttons' }, ...['drain', 'down', 'up'].map((verb) => actionButton(verb, pool, host))));
   return tr;
 }
@@ -244,6 +246,9 @@ function drawHost(tr, pool, h) {
   const s = sample(`${pool}/${h.id}`, h);
   metric(cells[4], String(h.inFlight), s.inFlight);
   metric(cells[5], s.rate.length ? s.rate.at(-1).toFixed(1) : '–', s.rate);
+  const nodes = h.clusterNodes == null ? '' : ` (${h.clusterNodes} node${h.clusterNodes === 1 ? '' : 's'})`;
+  text(cells[4].querySelector('.cluster'), h.clusterInFlight == null ? '' : `all nodes ${h.clusterInFlight}${nodes}`);
+  text(cells[5].querySelector('.cluster'), h.clusterRequestsPerSecond == null ? '' : `all nodes ${h.clusterRequestsPerSecond.toFixed(1)} req/s`);
   metric(cells[6], h.latencyEwmaMs == null ? '–' : `${h.latencyEwmaMs.toFixed(1)} ms`, s.latency);
   const failures = h.consecutiveFailures ? ` (${h.consecutiveFailures} in a row)` : '';
   text(cells[7], !h.checked ? 'not yet' : h.lastCheckError ? `failed: ${h.lastCheckError}${failures}` : `ok, ${h.lastCheckLatencyMs.toFixed(1)} ms`);
