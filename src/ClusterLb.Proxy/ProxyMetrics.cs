@@ -115,52 +115,42 @@ public sealed class ProxyMetrics : IDisposable
 
     private static IEnumerable<Measurement<long>> Observe(IReadOnlyCollection<RouteHandle> handles, Func<UpstreamHost, long> read)
     {
-        foreach (var handle in handles)
+        foreach (var (_, host) in Hosts(handles))
         {
-            foreach (var pool in handle.Snapshot.Pools)
-            {
-                foreach (var host in pool.All)
-                {
-                    yield return new Measurement<long>(read(host), HostTags(host));
-                }
-            }
+            yield return new Measurement<long>(read(host), HostTags(host));
         }
     }
 
     private static IEnumerable<Measurement<long>> ObservePicks(IReadOnlyCollection<RouteHandle> handles)
     {
-        foreach (var handle in handles)
+        foreach (var (pool, host) in Hosts(handles))
         {
-            foreach (var pool in handle.Snapshot.Pools)
-            {
-                var method = new KeyValuePair<string, object?>("method", pool.Method.ToConfigName());
-                foreach (var host in pool.All)
-                {
-                    yield return new Measurement<long>(host.Counters.Picks, [.. HostTags(host), method]);
-                }
-            }
+            yield return new Measurement<long>(host.Counters.Picks, [.. HostTags(host), new("method", pool.Method.ToConfigName())]);
         }
     }
 
     private static IEnumerable<Measurement<T>> ObserveCluster<T>(IReadOnlyCollection<RouteHandle> handles, Func<HostCounters, T> read)
         where T : struct
     {
-        foreach (var handle in handles)
+        foreach (var (_, host) in Hosts(handles))
         {
-            foreach (var pool in handle.Snapshot.Pools)
+            if (host.Counters.ClusterNodes > 0)
             {
-                foreach (var host in pool.All)
-                {
-                    if (host.Counters.ClusterNodes > 0)
-                    {
-                        yield return new Measurement<T>(read(host.Counters), HostTags(host));
-                    }
-                }
+                yield return new Measurement<T>(read(host.Counters), HostTags(host));
             }
         }
     }
 
     private static IEnumerable<Measurement<int>> ObserveHealth(IReadOnlyCollection<RouteHandle> handles)
+    {
+        foreach (var (pool, host) in Hosts(handles))
+        {
+            yield return new Measurement<int>(pool.Healthy.Contains(host) ? 1 : 0, HostTags(host));
+        }
+    }
+
+    /// <summary>Every host of every pool of every service, with its pool.</summary>
+    private static IEnumerable<(PoolRoute Pool, UpstreamHost Host)> Hosts(IReadOnlyCollection<RouteHandle> handles)
     {
         foreach (var handle in handles)
         {
@@ -168,7 +158,7 @@ public sealed class ProxyMetrics : IDisposable
             {
                 foreach (var host in pool.All)
                 {
-                    yield return new Measurement<int>(pool.Healthy.Contains(host) ? 1 : 0, HostTags(host));
+                    yield return (pool, host);
                 }
             }
         }

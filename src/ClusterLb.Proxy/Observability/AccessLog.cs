@@ -8,8 +8,8 @@ namespace ClusterLb.Proxy.Observability;
 /// The access log: request threads hand finished requests to a bounded channel and never wait; one background
 /// task formats and writes them (to standard output or a size-rotated file), flushes when the channel runs
 /// empty, and then waits <see cref="FlushInterval"/> before it looks again. A full channel drops the line and counts
-/// it (<see cref="Dropped"/>, exported as
-/// <c>clusterlb_access_log_dropped_total</c>) instead of slowing the proxy down.
+/// it (<see cref="Dropped"/>, exported as <c>clusterlb_access_log_dropped_total</c>) instead of slowing the proxy
+/// down.
 /// </summary>
 public sealed partial class AccessLog : IAsyncDisposable
 {
