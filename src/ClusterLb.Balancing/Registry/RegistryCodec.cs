@@ -10,7 +10,8 @@ namespace ClusterLb.Balancing.Registry;
 /// The value format of a pool key's entries: compact JSON strings, because the CRDT serializer carries strings
 /// natively and JSON keeps a value readable in a dump. The <see cref="PoolEntry"/> entry is
 /// <c>{"service":"web","method":"hash","priority":0,"hash-key":"header:X-User"}</c>; a host entry is
-/// <c>{"address":"http://10.0.0.5:8080/","weight":1,"state":"up"}</c>.
+/// <c>{"address":"http://10.0.0.5:8080/","weight":1,"state":"up"}</c>, with <c>"source":"dns"</c> added for a
+/// discovered host.
 /// </summary>
 public static class RegistryCodec
 {
@@ -45,6 +46,10 @@ public static class RegistryCodec
             w.WriteString("address", host.Address.ToString());
             w.WriteNumber("weight", host.Weight);
             w.WriteString("state", StateName(host.State));
+            if (host.IsDiscovered)
+            {
+                w.WriteString("source", host.Source);
+            }
         });
 
     /// <summary>The configuration and JSON name of <paramref name="state"/>.</summary>
@@ -107,7 +112,12 @@ public static class RegistryCodec
             {
                 return false;
             }
-            host = new HostSpec(id, address, weight, state.Value);
+            var source = root.TryGetProperty("source", out var from) ? from.GetString() : HostSources.Static;
+            if (string.IsNullOrEmpty(source))
+            {
+                return false;
+            }
+            host = new HostSpec(id, address, weight, state.Value) { Source = source };
             return true;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

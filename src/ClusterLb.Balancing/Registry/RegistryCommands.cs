@@ -36,3 +36,9 @@ public sealed record RemoveHost(string PoolId, string HostId) : RegistryCommand;
 
 /// <summary>Sets a host's operator state (down, up, drain).</summary>
 public sealed record SetHostState(string PoolId, string HostId, HostAdminState State) : RegistryCommand;
+
+/// <summary>
+/// Makes the pool's hosts from <paramref name="Source"/> exactly <paramref name="Hosts"/> (a discovery source's
+/// latest answer); static hosts are left alone. Written by the discovery singleton, not accepted from the admin API.
+/// </summary>
+public sealed record SyncDiscoveredHosts(string PoolId, string Source, System.Collections.Immutable.ImmutableArray<Discovery.DiscoveredHost> Hosts) : RegistryCommand;

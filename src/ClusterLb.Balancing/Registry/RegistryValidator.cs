@@ -30,6 +30,9 @@ public static class RegistryValidator
         UpdateHost u => Weight(u.Weight),
         RemoveHost => null,
         SetHostState s => Enum.IsDefined(s.State) ? null : RegistryWriteResult.Invalid("state", $"must be up, down or drain (was {(int)s.State})"),
+        SyncDiscoveredHosts d => d.Source == HostSources.Static || !IsValidId(d.Source)
+            ? RegistryWriteResult.Invalid("source", $"'{d.Source}' is not a discovery source")
+            : d.Hosts.Select(h => Address(h.Address) ?? Weight(h.Weight)).FirstOrDefault(r => r is not null),
         _ => RegistryWriteResult.Invalid("command", $"unknown command {command.GetType().Name}"),
     };
 

@@ -33,6 +33,9 @@ public sealed record HostStatus(
     /// </summary>
     public string State { get; init; } = "up";
 
+    /// <summary><c>static</c>, or the discovery type that found the host (<c>dns</c>).</summary>
+    public string Source { get; init; } = Registry.HostSources.Static;
+
     /// <summary>The share of its weight a slow-starting host gets now, in percent; absent when it is not ramping.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? SlowStartPercent { get; init; }

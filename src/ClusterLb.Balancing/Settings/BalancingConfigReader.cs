@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ClusterLb.Balancing.Discovery;
 using ClusterLb.Hocon;
 
 namespace ClusterLb.Balancing.Settings;
@@ -124,6 +125,7 @@ public static class BalancingConfigReader
         return new PoolSettings(id, method, priority, [.. hosts], ReadHealthCheck(checks), ReadPassive(checks.GetConfig("passive", Config.Empty)))
         {
             Options = ReadOptions(pool),
+            Discovery = pool.HasPath("discovery") ? DiscoveryConfigReader.Read(pool.GetConfig("discovery"), pool.GetValue("discovery")!.Origin) : null,
         };
     }
 

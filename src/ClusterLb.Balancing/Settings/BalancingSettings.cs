@@ -73,7 +73,10 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
         }
         if (pool.Hosts.IsDefaultOrEmpty)
         {
-            errors.Add($"{at}.hosts: a pool needs at least one host.");
+            if (pool.Discovery is null)
+            {
+                errors.Add($"{at}.hosts: a pool needs at least one host, or a discovery block that finds them.");
+            }
         }
         else
         {

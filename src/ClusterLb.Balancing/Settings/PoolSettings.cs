@@ -20,6 +20,9 @@ public sealed record PoolSettings(
     /// <summary>The method's options, affinity, slow start and panic threshold.</summary>
     public BalancingOptions Options { get; init; } = BalancingOptions.Default;
 
+    /// <summary>Where hosts beside the static ones come from (<c>discovery { type = dns, ... }</c>); null for none.</summary>
+    public Discovery.DiscoverySettings? Discovery { get; init; }
+
     /// <summary>True when at least two hosts have different weights.</summary>
     public bool HasUnequalWeights => Hosts.Length > 1 && Hosts.Any(h => h.Weight != Hosts[0].Weight);
 }

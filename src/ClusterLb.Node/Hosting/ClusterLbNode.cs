@@ -7,6 +7,7 @@ using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using ClusterLb.Runtime.Audit;
 using ClusterLb.Runtime.Balancing;
+using ClusterLb.Runtime.Discovery;
 using ClusterLb.Runtime.ClusterLoad;
 using ClusterLb.Runtime.Events;
 using ClusterLb.Runtime.Metrics;
@@ -118,6 +119,8 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient, replica, registrySettings), BalancerActor.Name);
             var registry = new RegistryAdmin(replica, settings.Balancing, registrySettings, balancer);
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+            // After the seeding above: discovery writes into pools the registry already holds.
+            DiscoverySingleton.Start(system, settings.Balancing, registry);
 
             var events = system.ActorOf(RegistryEventRelay.Props(), RegistryEventRelay.Name);
             if (settings.ClusterLoad.Enabled)

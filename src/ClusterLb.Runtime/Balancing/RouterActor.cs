@@ -214,7 +214,7 @@ public sealed class RouterActor : ReceiveActor, IWithTimers
         var pools = _pools.Values
             .OrderBy(p => p.Settings.Priority)
             .ThenBy(p => p.Settings.Id, StringComparer.Ordinal)
-            .Select(p => (p.Settings, Panic: published.GetValueOrDefault(p.Settings.Id), Hosts: p.Hosts.Select(h => (h.Upstream, h.Spec.State, h.Checker, h.Health, Ramp: p.RampPercent(h, now))).ToList())).ToList();
+            .Select(p => (p.Settings, Panic: published.GetValueOrDefault(p.Settings.Id), Hosts: p.Hosts.Select(h => (h.Upstream, h.Spec, h.Checker, h.Health, Ramp: p.RampPercent(h, now))).ToList())).ToList();
         var asks = pools.SelectMany(p => p.Hosts.Select(h => AskHealthAsync(p.Settings.Id, h.Upstream.Id, h.Checker, h.Health))).ToList();
         Task.WhenAll(asks).ContinueWith(
             t =>
@@ -224,7 +224,7 @@ public sealed class RouterActor : ReceiveActor, IWithTimers
                     return (object)new Status.Failure(t.Exception?.GetBaseException() ?? new TaskCanceledException());
                 }
                 var reports = t.Result.ToDictionary(r => (r.PoolId, r.HostId));
-                return ServiceStatusBuilder.Build(service, pools.Select(p => (p.Settings, p.Panic, p.Hosts.Select(h => (h.Upstream, h.State, reports[(p.Settings.Id, h.Upstream.Id)], h.Ramp)).ToList())).ToList());
+                return ServiceStatusBuilder.Build(service, pools.Select(p => (p.Settings, p.Panic, p.Hosts.Select(h => (h.Upstream, h.Spec, reports[(p.Settings.Id, h.Upstream.Id)], h.Ramp)).ToList())).ToList());
             },
             TaskScheduler.Default).PipeTo(replyTo);
     }

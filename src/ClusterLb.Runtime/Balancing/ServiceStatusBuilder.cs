@@ -10,7 +10,7 @@ namespace ClusterLb.Runtime.Balancing;
 /// <summary>Assembles a <see cref="ServiceStatus"/> from the checkers' reports and the hosts' live counters.</summary>
 internal static class ServiceStatusBuilder
 {
-    public static ServiceStatus Build(ServiceSettings service, IReadOnlyList<(PoolSettings Pool, bool Panic, List<(UpstreamHost Host, HostAdminState State, HostHealthReport Report, int? Ramp)> Hosts)> pools)
+    public static ServiceStatus Build(ServiceSettings service, IReadOnlyList<(PoolSettings Pool, bool Panic, List<(UpstreamHost Host, HostSpec Spec, HostHealthReport Report, int? Ramp)> Hosts)> pools)
     {
         var poolStatuses = new List<PoolStatus>();
         string? activePool = null;
@@ -30,7 +30,8 @@ internal static class ServiceStatusBuilder
                 h.Host.Counters.Picks,
                 h.Host.Counters.LatencyEwma is { Ticks: > 0 } ewma ? Math.Round(ewma.TotalMilliseconds, 3) : null)
             {
-                State = RegistryCodec.StateName(h.State),
+                State = RegistryCodec.StateName(h.Spec.State),
+                Source = h.Spec.Source,
                 SlowStartPercent = h.Ramp,
                 ClusterInFlight = h.Host.Counters.ClusterNodes > 0 ? h.Host.Counters.ClusterInFlight : null,
                 ClusterRequestsPerSecond = h.Host.Counters.ClusterNodes > 0 ? Math.Round(h.Host.Counters.ClusterRequestsPerSecond, 3) : null,

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.DistributedData;
+using ClusterLb.Balancing.Discovery;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Runtime.Balancing;
 
@@ -121,21 +122,72 @@ public sealed partial class RegistryAdmin
 
     private LWWDictionary<string, string> EditHost(string poolId, string hostId, LWWDictionary<string, string> map, Func<HostSpec, HostSpec> edit)
     {
-        if (hostId == RegistryKeys.PoolEntry || !map.TryGetValue(hostId, out var json) || RegistryCodec.IsRemoved(json) || !RegistryCodec.TryDecodeHost(hostId, json, out var host))
-        {
-            throw new RegistryRefusal(RegistryWriteResult.NotFound($"pool '{poolId}' has no host '{hostId}'"));
-        }
+        var host = StaticHost(poolId, hostId, map);
         return map.SetItem(_replica.Self, hostId, RegistryCodec.EncodeHost(edit(host)));
     }
 
     private LWWDictionary<string, string> RemoveHostEntry(RemoveHost remove, LWWDictionary<string, string> map)
     {
-        if (remove.HostId == RegistryKeys.PoolEntry || !map.TryGetValue(remove.HostId, out var current) || RegistryCodec.IsRemoved(current))
-        {
-            throw new RegistryRefusal(RegistryWriteResult.NotFound($"pool '{remove.PoolId}' has no host '{remove.HostId}'"));
-        }
+        StaticHost(remove.PoolId, remove.HostId, map);
         // A tombstone, not a remove: see RegistryCodec.Removed.
         return map.SetItem(_replica.Self, remove.HostId, RegistryCodec.Removed);
+    }
+
+    /// <summary>The host an operator may edit: it exists and no discovery source owns it.</summary>
+    private static HostSpec StaticHost(string poolId, string hostId, LWWDictionary<string, string> map)
+    {
+        if (hostId == RegistryKeys.PoolEntry || !map.TryGetValue(hostId, out var json) || RegistryCodec.IsRemoved(json) || !RegistryCodec.TryDecodeHost(hostId, json, out var host))
+        {
+            throw new RegistryRefusal(RegistryWriteResult.NotFound($"pool '{poolId}' has no host '{hostId}'"));
+        }
+        if (host.IsDiscovered)
+        {
+            throw new RegistryRefusal(RegistryWriteResult.Conflict("id",
+                $"host '{hostId}' of pool '{poolId}' was found by {host.Source} discovery: it follows its source and is not edited here (change the source, or the pool's discovery block)"));
+        }
+        return host;
+    }
+
+    private async Task<RegistryWriteResult> SyncAsync(SyncDiscoveredHosts sync, CancellationToken cancellation)
+    {
+        // Planned on the local replica first, so an unchanged answer writes nothing and counts no version.
+        var local = await GetLocalAsync(RegistryKeys.Pool(sync.PoolId), cancellation).ConfigureAwait(false);
+        if (local is null || !local.TryGetValue(RegistryKeys.PoolEntry, out _))
+        {
+            return RegistryWriteResult.NotFound($"no pool '{sync.PoolId}'");
+        }
+        var planned = DiscoveredHostSync.Plan(local.Entries, sync.Source, sync.Hosts);
+        var clashes = planned.Clashes.IsEmpty
+            ? ""
+            : $"left out {string.Join(", ", planned.Clashes)}: a static host of pool '{sync.PoolId}' has that id";
+        if (planned.Writes.IsEmpty)
+        {
+            return new RegistryWriteResult(RegistryWriteStatus.Applied, "unchanged", null, clashes, null);
+        }
+        var written = await WriteAsync(RegistryKeys.Pool(sync.PoolId), LWWDictionary<string, string>.Empty, map =>
+        {
+            if (!map.TryGetValue(RegistryKeys.PoolEntry, out _))
+            {
+                throw new RegistryRefusal(RegistryWriteResult.NotFound($"no pool '{sync.PoolId}'"));
+            }
+            var plan = DiscoveredHostSync.Plan(map.Entries, sync.Source, sync.Hosts);
+            foreach (var (id, json) in plan.Writes)
+            {
+                map = map.SetItem(_replica.Self, id, json);
+            }
+            return map;
+        }).ConfigureAwait(false);
+        if (written.Deleted)
+        {
+            return RegistryWriteResult.NotFound($"no pool '{sync.PoolId}'");
+        }
+        if (written.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        var counted = await CountAsync().ConfigureAwait(false);
+        var result = await AppliedAsync(sync.PoolId, [written, counted]).ConfigureAwait(false);
+        return clashes.Length == 0 ? result : result with { Reason = string.Join("; ", new[] { result.Reason, clashes }.Where(r => r.Length > 0)) };
     }
 
     private Task<Written> CountAsync() =>

@@ -117,6 +117,7 @@ public sealed partial class RegistryAdmin : IRegistryAdmin
         UpdateHost u => EditPoolAsync(u.PoolId, map => EditHost(u.PoolId, u.HostId, map, h => h with { Weight = u.Weight })),
         SetHostState s => EditPoolAsync(s.PoolId, map => EditHost(s.PoolId, s.HostId, map, h => h with { State = s.State })),
         RemoveHost r => EditPoolAsync(r.PoolId, map => RemoveHostEntry(r, map)),
+        SyncDiscoveredHosts d => SyncAsync(d, cancellation),
         _ => Task.FromResult(RegistryWriteResult.Invalid("command", $"unknown command {command.GetType().Name}")),
     };
 

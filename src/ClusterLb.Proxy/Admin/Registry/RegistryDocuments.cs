@@ -10,6 +10,7 @@ namespace ClusterLb.Proxy.Admin.Registry;
 /// <param name="Address">Where requests go.</param>
 /// <param name="Weight">Relative share of requests.</param>
 /// <param name="State">Operator state: <c>up</c>, <c>down</c> or <c>drain</c>.</param>
+/// <param name="Source"><c>static</c> (HOCON or this API) or the discovery type that found the host (<c>dns</c>); only static hosts can be edited.</param>
 /// <param name="Health">This node's verdict (<c>up</c>, <c>down</c>, <c>unknown</c>); null in write answers.</param>
 /// <param name="InFlight">Requests in flight from this node; null in write answers.</param>
 public sealed record HostDocument(
@@ -17,6 +18,7 @@ public sealed record HostDocument(
     string Address,
     int Weight,
     string State,
+    string Source,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Health,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? InFlight);
 
@@ -32,12 +34,12 @@ public sealed record PoolDocument(string Id, string Service, string Method, int 
     /// <summary>A pool read from this node's replica, with health.</summary>
     public static PoolDocument From(PoolView view) =>
         new(view.Id, view.Service, view.Method, view.Priority, PoolOptionsStatus.From(view.Options),
-            [.. view.Hosts.Select(h => new HostDocument(h.Spec.Id, h.Spec.Address.ToString(), h.Spec.Weight, StateName(h.Spec.State), h.Health, h.InFlight))]);
+            [.. view.Hosts.Select(h => new HostDocument(h.Spec.Id, h.Spec.Address.ToString(), h.Spec.Weight, StateName(h.Spec.State), h.Spec.Source, h.Health, h.InFlight))]);
 
     /// <summary>A pool as a write left it (no health yet).</summary>
     public static PoolDocument From(PoolSpec spec) =>
         new(spec.Id, spec.Service, spec.Method.ToConfigName(), spec.Priority, PoolOptionsStatus.From(spec.Options),
-            [.. spec.Hosts.Select(h => new HostDocument(h.Id, h.Address.ToString(), h.Weight, StateName(h.State), null, null))]);
+            [.. spec.Hosts.Select(h => new HostDocument(h.Id, h.Address.ToString(), h.Weight, StateName(h.State), h.Source, null, null))]);
 
     /// <summary>The API name of a host state.</summary>
     public static string StateName(HostAdminState state) => state switch

@@ -239,7 +239,11 @@ function drawHost(tr, pool, h) {
   Object.assign(tr.dataset, { health: h.health, state: h.state });
   const cells = tr.cells;
   text(cells[0].querySelector('.id'), h.id);
-  text(cells[0].querySelector('.address'), h.address);
+  // A discovered host follows its source: the address says which, and the admin buttons are not offered.
+  const discovered = h.source != null && h.source !== 'static';
+  tr.dataset.source = h.source ?? 'static';
+  text(cells[0].querySelector('.address'), discovered ? `${h.address} · found by ${h.source}` : h.address);
+  cells[8].querySelector('.buttons').hidden = discovered;
   text(cells[1], h.state);
   text(cells[2], h.health + (h.slowStartPercent != null ? ` (slow start ${h.slowStartPercent} %)` : ''));
   text(cells[3], String(h.weight));

@@ -1,0 +1,11 @@
+namespace ClusterLb.Balancing.Registry;
+
+/// <summary>The values of <see cref="HostSpec.Source"/>.</summary>
+public static class HostSources
+{
+    /// <summary>Configured in HOCON or added through the admin API.</summary>
+    public const string Static = "static";
+
+    /// <summary>Found by <c>discovery.type = dns</c> (A/AAAA or SRV answers).</summary>
+    public const string Dns = "dns";
+}
