@@ -127,4 +127,23 @@ public class DiscoveryTests
         Assert.Empty(dropped.Writes.Where(w => !RegistryCodec.IsRemoved(w.Value)));
         Assert.Equal(["10.0.0.3-80"], dropped.Clashes.ToArray());
     }
+
+    [Fact]
+    public void A_draining_discovered_host_is_written_with_state_drain_and_back_up_when_it_stays()
+    {
+        var entries = new Dictionary<string, string>
+        {
+            ["10.0.0.1-80"] = RegistryCodec.EncodeHost(new HostSpec("10.0.0.1-80", new Uri("http://10.0.0.1/"), 1, HostAdminState.Up) { Source = HostSources.Dns }),
+        };
+        var drain = DiscoveredHostSync.Plan(entries, HostSources.Dns, [new DiscoveredHost(new Uri("http://10.0.0.1/"), 1) { Draining = true }]);
+
+        var written = Assert.Single(drain.Writes);
+        Assert.True(RegistryCodec.TryDecodeHost(written.Key, written.Value, out var host));
+        Assert.Equal(HostAdminState.Drain, host.State);
+
+        entries[written.Key] = written.Value;
+        var back = Assert.Single(DiscoveredHostSync.Plan(entries, HostSources.Dns, [new DiscoveredHost(new Uri("http://10.0.0.1/"), 1)]).Writes);
+        Assert.True(RegistryCodec.TryDecodeHost(back.Key, back.Value, out var up));
+        Assert.Equal(HostAdminState.Up, up.State);
+    }
 }

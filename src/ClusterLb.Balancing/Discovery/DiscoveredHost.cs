@@ -10,6 +10,12 @@ namespace ClusterLb.Balancing.Discovery;
 public sealed record DiscoveredHost(Uri Address, int Weight)
 {
     /// <summary>
+    /// The source says the host is going away (a backend leaving the cluster, a terminating endpoint): it is written
+    /// with state <see cref="HostAdminState.Drain"/>, so it gets no new requests while its requests in flight finish.
+    /// </summary>
+    public bool Draining { get; init; }
+
+    /// <summary>
     /// The registry id of the host: its address's host and port (<c>10.0.0.5-8080</c>, <c>fd00--5-8080</c>), so the
     /// same endpoint keeps its id, its health and its hash position across resolutions and on every node.
     /// </summary>

@@ -35,7 +35,7 @@ public static class DiscoveredHostSync
                 clashes.Add(id);
                 continue;
             }
-            var next = new HostSpec(id, host.Address, host.Weight, current?.State ?? HostAdminState.Up) { Source = source };
+            var next = new HostSpec(id, host.Address, host.Weight, host.Draining ? HostAdminState.Drain : HostAdminState.Up) { Source = source };
             if (current != next)
             {
                 writes.Add(new(id, RegistryCodec.EncodeHost(next)));

@@ -110,7 +110,7 @@ public sealed class PoolDiscoveryActor : ReceiveActor, IWithTimers
     }
 
     private static string Fingerprint(ImmutableArray<DiscoveredHost> hosts) =>
-        string.Join(", ", hosts.Select(h => $"{h.Address}*{h.Weight}").Order(StringComparer.Ordinal));
+        string.Join(", ", hosts.Select(h => $"{h.Address}*{h.Weight}{(h.Draining ? " draining" : "")}").Order(StringComparer.Ordinal));
 
     private sealed record WriteDone(ImmutableArray<DiscoveredHost> Hosts, RegistryWriteResult Result);
 
