@@ -67,6 +67,28 @@ public class DiscoveryTests
     }
 
     [Fact]
+    public void An_akka_cluster_block_reads_its_role_and_grace()
+    {
+        var members = Assert.IsType<AkkaClusterDiscoverySettings>(Pool("""discovery { type = akka-cluster, role = "backend:api" }""").Discovery);
+        Assert.Equal(("backend:api", TimeSpan.FromSeconds(10), 1, "akka-cluster"), (members.Role, members.UnreachableGrace, members.Weight, members.Type));
+
+        var tuned = Assert.IsType<AkkaClusterDiscoverySettings>(Pool("""discovery { type = akka-cluster, role = "backend:api", unreachable-grace = 0s, weight = 4, write-interval = 2s }""").Discovery);
+        Assert.Equal((TimeSpan.Zero, 4, TimeSpan.FromSeconds(2)), (tuned.UnreachableGrace, tuned.Weight, tuned.WriteInterval));
+    }
+
+    [Theory]
+    [InlineData("discovery { type = akka-cluster }", "discovery.role is required")]
+    [InlineData("discovery { type = akka-cluster, role = clusterlb }", "not the load balancers' own role")]
+    [InlineData("discovery { type = akka-cluster, role = b, unreachable-grace = -1s }", "must not be negative")]
+    [InlineData("discovery { type = akka-cluster, role = b, name = api }", "discovery.name is not a key of a akka-cluster discovery")]
+    public void A_bad_akka_cluster_block_is_refused_with_its_location(string body, string reason)
+    {
+        var error = Refusal(body);
+        Assert.StartsWith("pools.conf:2:", error);
+        Assert.Contains(reason, error);
+    }
+
+    [Fact]
     public void A_pool_with_neither_hosts_nor_discovery_is_still_refused()
     {
         Assert.Contains("a pool needs at least one host, or a discovery block", Refusal("hosts = []"));

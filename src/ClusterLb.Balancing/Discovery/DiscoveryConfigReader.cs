@@ -9,21 +9,24 @@ namespace ClusterLb.Balancing.Discovery;
 public static class DiscoveryConfigReader
 {
     /// <summary>The <c>type</c> values this node knows.</summary>
-    public static readonly ImmutableArray<string> Types = [Registry.HostSources.Dns];
+    public static readonly ImmutableArray<string> Types = [Registry.HostSources.Dns, Registry.HostSources.AkkaCluster];
 
     private static readonly HashSet<string> DnsKeys = new(StringComparer.Ordinal)
     {
         "type", "name", "record", "port", "scheme", "resolvers", "interval", "min-interval", "timeout", "hold", "weight", "write-interval",
     };
 
+    private static readonly HashSet<string> AkkaClusterKeys = new(StringComparer.Ordinal) { "type", "role", "unreachable-grace", "weight", "write-interval" };
+
     /// <summary>Reads <paramref name="block"/> (the <c>discovery</c> object, found at <paramref name="origin"/>).</summary>
     /// <exception cref="HoconException">A missing, unknown or invalid key.</exception>
     public static DiscoverySettings Read(Config block, HoconOrigin origin)
     {
-        var type = block.HasPath("type") ? block.GetString("type") : throw new HoconException(origin, "discovery.type is required (dns)");
+        var type = block.HasPath("type") ? block.GetString("type") : throw new HoconException(origin, $"discovery.type is required ({string.Join(", ", Types)})");
         return type switch
         {
             Registry.HostSources.Dns => ReadDns(block, origin),
+            Registry.HostSources.AkkaCluster => ReadAkkaCluster(block, origin),
             _ => throw new HoconException(block.GetValue("type")!.Origin, $"discovery.type '{type}' is unknown; expected one of: {string.Join(", ", Types)}"),
         };
     }
@@ -62,11 +65,7 @@ public static class DiscoveryConfigReader
         {
             throw At(c, "min-interval", $"discovery.min-interval ({minInterval.TotalSeconds:0.###} s) must not exceed discovery.interval ({interval.TotalSeconds:0.###} s)");
         }
-        var weight = c.GetInt("weight", 1);
-        if (weight is < 1 or > HostSettings.MaxWeight)
-        {
-            throw At(c, "weight", $"discovery.weight {weight} must be 1 to {HostSettings.MaxWeight}");
-        }
+        var weight = Weight(c);
         var hold = c.GetDuration("hold", TimeSpan.FromSeconds(30));
         if (hold < TimeSpan.Zero)
         {
@@ -77,6 +76,29 @@ public static class DiscoveryConfigReader
             Weight = weight,
             WriteInterval = Positive(c, "write-interval", DiscoverySettings.DefaultWriteInterval),
         };
+    }
+
+    private static AkkaClusterDiscoverySettings ReadAkkaCluster(Config c, HoconOrigin origin)
+    {
+        RefuseUnknownKeys(c, AkkaClusterKeys);
+        var role = c.HasPath("role") ? c.GetString("role").Trim() : throw new HoconException(origin, "discovery.role is required: the cluster role of the pool's backend members, such as \"backend:api\"");
+        if (role.Length == 0 || role == "clusterlb")
+        {
+            throw At(c, "role", $"discovery.role '{role}' must name the backends' role (not empty, not the load balancers' own role clusterlb)");
+        }
+        return new AkkaClusterDiscoverySettings(role, c.GetDuration("unreachable-grace", TimeSpan.FromSeconds(10)) is var grace && grace >= TimeSpan.Zero
+            ? grace
+            : throw At(c, "unreachable-grace", "discovery.unreachable-grace must not be negative"))
+        {
+            Weight = Weight(c),
+            WriteInterval = Positive(c, "write-interval", DiscoverySettings.DefaultWriteInterval),
+        };
+    }
+
+    private static int Weight(Config c)
+    {
+        var weight = c.GetInt("weight", 1);
+        return weight is >= 1 and <= HostSettings.MaxWeight ? weight : throw At(c, "weight", $"discovery.weight {weight} must be 1 to {HostSettings.MaxWeight}");
     }
 
     private static IPEndPoint Resolver(Config c, string text)

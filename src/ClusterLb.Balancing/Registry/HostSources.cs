@@ -8,4 +8,7 @@ public static class HostSources
 
     /// <summary>Found by <c>discovery.type = dns</c> (A/AAAA or SRV answers).</summary>
     public const string Dns = "dns";
+
+    /// <summary>Found by <c>discovery.type = akka-cluster</c> (backend members of the cluster).</summary>
+    public const string AkkaCluster = "akka-cluster";
 }

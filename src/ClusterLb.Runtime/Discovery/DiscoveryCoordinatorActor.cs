@@ -22,6 +22,8 @@ public sealed class DiscoveryCoordinatorActor : ReceiveActor
             Context.ActorOf(PoolDiscoveryActor.Props(pool.Id, pool.Discovery!, registry, PoolDiscoveryActor.SourceFor(pool.Id, pool.Discovery!)), $"pool-{pool.Id}");
             log.DiscoveryStarted(pool.Id, pool.Discovery!.Type, pool.Discovery.Summary);
         }
+        // A backend that drains (ClusterLb.Backend) tells the singleton; the akka-cluster sources that know it answer.
+        Receive<Backend.Wire.BackendEndpoint>(endpoint => Context.ActorSelection("*/" + HostSources.AkkaCluster).Tell(endpoint, Sender));
     }
 
     /// <summary>Props of the singleton.</summary>

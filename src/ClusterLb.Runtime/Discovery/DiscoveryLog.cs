@@ -25,4 +25,7 @@ internal static partial class DiscoveryLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pool {Pool}: DNS resolution answers again ({Count} hosts)")]
     public static partial void DnsRecovered(this ILogger logger, string pool, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: backend member {Member} announced '{Url}', which is not an absolute http(s) URL; left out")]
+    public static partial void BackendEndpointRefused(this ILogger logger, string pool, string member, string url);
 }

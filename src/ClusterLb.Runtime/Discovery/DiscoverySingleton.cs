@@ -8,7 +8,7 @@ namespace ClusterLb.Runtime.Discovery;
 /// <summary>Starts <see cref="DiscoveryCoordinatorActor"/> as a cluster singleton (Akka.Cluster.Tools).</summary>
 public static class DiscoverySingleton
 {
-    /// <summary>Name of the singleton manager under <c>/user</c>.</summary>
+    /// <summary>Name of the singleton manager under <c>/user</c> (backends address it: <see cref="Backend.BackendContract.DiscoveryManagerPath"/>).</summary>
     public const string Name = "discovery";
 
     /// <summary>Starts this node's singleton manager when any pool discovers its hosts; null when none does.</summary>
@@ -21,7 +21,7 @@ public static class DiscoverySingleton
         var props = ClusterSingletonManager.Props(
             DiscoveryCoordinatorActor.Props(balancing, registry),
             PoisonPill.Instance,
-            ClusterSingletonManagerSettings.Create(system));
+            ClusterSingletonManagerSettings.Create(system).WithRole(Backend.BackendContract.LoadBalancerRole));
         return system.ActorOf(props, Name);
     }
 }

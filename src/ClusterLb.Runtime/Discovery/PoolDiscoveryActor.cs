@@ -61,6 +61,7 @@ public sealed class PoolDiscoveryActor : ReceiveActor, IWithTimers
     public static Props SourceFor(string poolId, DiscoverySettings settings) => settings switch
     {
         DnsDiscoverySettings dns => DnsDiscoveryActor.Props(poolId, dns),
+        AkkaClusterDiscoverySettings members => AkkaClusterDiscoveryActor.Props(poolId, members),
         _ => throw new NotSupportedException($"discovery type {settings.Type}"),
     };
 

@@ -11,7 +11,16 @@ internal static class ClusterMapping
         tree.Set("akka.cluster.seed-nodes", seeds.ToList());
 
         var c = new KeyMapper(config.GetConfig("clusterlb.cluster", Config.Empty), tree, "clusterlb.cluster");
-        c.StringList("roles", "akka.cluster.roles");
+        // Every ClusterLb node has the role clusterlb, whatever else it lists: the registry's replicator, the event
+        // mediator and the discovery singleton run on these members only, so backend services that join the cluster
+        // as members (discovery.type = akka-cluster) never hold a registry replica nor count for its majority.
+        var roles = c.Has("roles") ? c.Block.GetStringList("roles").ToList() : [];
+        if (!roles.Contains(Backend.BackendContract.LoadBalancerRole))
+        {
+            roles.Insert(0, Backend.BackendContract.LoadBalancerRole);
+        }
+        tree.Set("akka.cluster.roles", roles);
+        tree.Set("akka.cluster.pub-sub.role", Backend.BackendContract.LoadBalancerRole);
         c.String("app-version", "akka.cluster.app-version");
         c.Int("min-nr-of-members", "akka.cluster.min-nr-of-members", min: 1);
         MapRoles(c.Block, tree);

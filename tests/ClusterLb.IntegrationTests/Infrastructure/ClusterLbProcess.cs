@@ -59,14 +59,18 @@ internal sealed class ClusterLbProcess : IDisposable
     /// Starts <c><paramref name="launcher"/> dotnet clusterlb.dll <paramref name="args"/></c>, e.g. with the launcher
     /// <c>ip netns exec NS</c>, which execs in place: the child's pid is still the node's.
     /// </summary>
-    public static ClusterLbProcess StartThrough(IReadOnlyList<string> launcher, string name, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static ClusterLbProcess StartThrough(IReadOnlyList<string> launcher, string name, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartAssembly(Executable, launcher, name, output, environment, args);
+
+    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="args"/></c>: another program of this build, such as the sample backend.</summary>
+    public static ClusterLbProcess StartAssembly(string assembly, IReadOnlyList<string> launcher, string name, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var part in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
         {
             info.ArgumentList.Add(part);
         }
-        info.ArgumentList.Add(Executable);
+        info.ArgumentList.Add(assembly);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -103,7 +107,7 @@ internal sealed class ClusterLbProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        child.Write($"[{name}] started pid {process.Id}: {string.Join(' ', launcher.Append("clusterlb").Concat(args))}");
+        child.Write($"[{name}] started pid {process.Id}: {string.Join(' ', launcher.Append(Path.GetFileNameWithoutExtension(assembly)).Concat(args))}");
         return child;
     }
 

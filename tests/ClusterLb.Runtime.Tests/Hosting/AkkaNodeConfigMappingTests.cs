@@ -54,7 +54,10 @@ public sealed class AkkaNodeConfigMappingTests : IDisposable
               singleton.hand-over-retry-interval = 2s
             }
             """);
-        Assert.Equal(["lb", "edge"], c.GetStringList("akka.cluster.roles"));
+        // clusterlb is always there, first: the registry, the mediator and the discovery singleton run on it.
+        Assert.Equal(["clusterlb", "lb", "edge"], c.GetStringList("akka.cluster.roles"));
+        Assert.Equal("clusterlb", c.GetString("akka.cluster.pub-sub.role"));
+        Assert.Equal("clusterlb", c.GetString("akka.cluster.distributed-data.role"));
         Assert.Equal("1.2.3", c.GetString("akka.cluster.app-version"));
         Assert.Equal(2, c.GetInt("akka.cluster.min-nr-of-members"));
         Assert.Equal(2, c.GetInt("akka.cluster.role.lb.min-nr-of-members"));
