@@ -164,30 +164,18 @@ public sealed partial class RegistryAdmin
         {
             return new RegistryWriteResult(RegistryWriteStatus.Applied, "unchanged", null, clashes, null);
         }
-        var written = await WriteAsync(RegistryKeys.Pool(sync.PoolId), LWWDictionary<string, string>.Empty, map =>
+        // Planned again inside the update: the replica may have changed since the read.
+        var result = await EditPoolAsync(sync.PoolId, map =>
         {
-            if (!map.TryGetValue(RegistryKeys.PoolEntry, out _))
-            {
-                throw new RegistryRefusal(RegistryWriteResult.NotFound($"no pool '{sync.PoolId}'"));
-            }
-            var plan = DiscoveredHostSync.Plan(map.Entries, sync.Source, sync.Hosts);
-            foreach (var (id, json) in plan.Writes)
+            foreach (var (id, json) in DiscoveredHostSync.Plan(map.Entries, sync.Source, sync.Hosts).Writes)
             {
                 map = map.SetItem(_replica.Self, id, json);
             }
             return map;
         }).ConfigureAwait(false);
-        if (written.Deleted)
-        {
-            return RegistryWriteResult.NotFound($"no pool '{sync.PoolId}'");
-        }
-        if (written.Refusal is { } refusal)
-        {
-            return refusal;
-        }
-        var counted = await CountAsync().ConfigureAwait(false);
-        var result = await AppliedAsync(sync.PoolId, [written, counted]).ConfigureAwait(false);
-        return clashes.Length == 0 ? result : result with { Reason = string.Join("; ", new[] { result.Reason, clashes }.Where(r => r.Length > 0)) };
+        return clashes.Length == 0 || result.Status != RegistryWriteStatus.Applied
+            ? result
+            : result with { Reason = string.Join("; ", new[] { result.Reason, clashes }.Where(r => r.Length > 0)) };
     }
 
     private Task<Written> CountAsync() =>
