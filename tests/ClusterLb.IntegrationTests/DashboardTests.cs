@@ -82,6 +82,30 @@ public sealed class DashboardTests(ITestOutputHelper output)
     }
 
     [ChromiumFact]
+    public async Task A_discovered_host_says_where_it_came_from_and_offers_no_buttons()
+    {
+        await using var dns = new TestDnsServer();
+        await using var found = await TestBackend.StartAsync("found");
+        dns.SetAddresses("found.test", TimeSpan.FromSeconds(30), "127.0.0.1");
+        await using var rig = await Rig.StartAsync(output, ["b1"], nodes: 1, dashboardOf: 0, settings: $$"""
+            services.found {
+              match.hosts = ["found.test"]
+              pools = [ { id = found, discovery { type = dns, name = "found.test", port = {{found.Url.Port}}, resolvers = ["{{dns.EndPoint}}"] } } ]
+            }
+            """);
+        var page = rig.Page;
+        var discovered = page.Host("found", $"127.0.0.1-{found.Url.Port}");
+
+        await Expect(discovered).ToHaveAttributeAsync("data-source", "dns", new() { Timeout = Wait });
+        await Expect(discovered.Locator(".address")).ToContainTextAsync("found by dns");
+        await Expect(discovered.Locator(".buttons")).ToBeHiddenAsync();
+        // A static host beside it keeps its buttons.
+        await Expect(page.Host("main", "b1")).ToHaveAttributeAsync("data-source", "static", new() { Timeout = Wait });
+        await Expect(page.Host("main", "b1").Locator(".buttons")).ToBeVisibleAsync();
+        page.AssertNoScriptErrors();
+    }
+
+    [ChromiumFact]
     public async Task A_host_shows_down_on_the_dashboard_within_2_s_of_its_backend_stopping()
     {
         await using var rig = await Rig.StartAsync(output, ["b1", "b2"], nodes: 3, dashboardOf: 0);
