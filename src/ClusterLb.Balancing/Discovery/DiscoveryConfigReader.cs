@@ -6,10 +6,10 @@ using ClusterLb.Hocon;
 namespace ClusterLb.Balancing.Discovery;
 
 /// <summary>Reads a pool's <c>discovery</c> block; every error names the file, line and column of the value at fault.</summary>
-public static class DiscoveryConfigReader
+public static partial class DiscoveryConfigReader
 {
     /// <summary>The <c>type</c> values this node knows.</summary>
-    public static readonly ImmutableArray<string> Types = [Registry.HostSources.Dns];
+    public static readonly ImmutableArray<string> Types = [Registry.HostSources.Dns, Registry.HostSources.Kubernetes];
 
     private static readonly HashSet<string> DnsKeys = new(StringComparer.Ordinal)
     {
@@ -20,10 +20,11 @@ public static class DiscoveryConfigReader
     /// <exception cref="HoconException">A missing, unknown or invalid key.</exception>
     public static DiscoverySettings Read(Config block, HoconOrigin origin)
     {
-        var type = block.HasPath("type") ? block.GetString("type") : throw new HoconException(origin, "discovery.type is required (dns)");
+        var type = block.HasPath("type") ? block.GetString("type") : throw new HoconException(origin, $"discovery.type is required ({string.Join(", ", Types)})");
         return type switch
         {
             Registry.HostSources.Dns => ReadDns(block, origin),
+            Registry.HostSources.Kubernetes => ReadKubernetes(block, origin),
             _ => throw new HoconException(block.GetValue("type")!.Origin, $"discovery.type '{type}' is unknown; expected one of: {string.Join(", ", Types)}"),
         };
     }

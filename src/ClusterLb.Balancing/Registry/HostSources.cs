@@ -8,4 +8,7 @@ public static class HostSources
 
     /// <summary>Found by <c>discovery.type = dns</c> (A/AAAA or SRV answers).</summary>
     public const string Dns = "dns";
+
+    /// <summary>Found by <c>discovery.type = kubernetes</c> (the EndpointSlices of a Service).</summary>
+    public const string Kubernetes = "kubernetes";
 }
