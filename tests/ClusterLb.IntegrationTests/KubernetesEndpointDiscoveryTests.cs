@@ -101,34 +101,40 @@ public sealed class KubernetesEndpointDiscoveryTests(ITestOutputHelper output)
         await using var cluster = await LbCluster.StartAsync(output, 1, Body(api, dir, token), throttled: false, logs: logs);
         await WaitForHostsAsync(cluster, [Up(b1), Up(b2)], "both ready endpoints");
 
+        // The counts start here: on a loaded machine the very first list (client start, TLS handshake) can itself
+        // time out and make a streak of its own.
+        var failed = logs.Count(Failed);
+        var recovered = logs.Count(Recovered);
+        var timedOut = logs.Count(TimedOut);
+
         // 500 on every list. Once the first failure is answered (one asker, one list at a time: none is in flight
         // now), b2 leaves the slices, which the node cannot see until the API answers again.
         api.FailWith = 500;
         await Poll.UntilAsync(() => api.Failures >= 1, "a list answered 500", TimeSpan.FromSeconds(10));
         api.SetEndpointSlices(SliceOf("web-1", b1, Endpoint("127.0.0.1")));
         await Poll.UntilAsync(() => api.Failures >= 4, "four lists answered 500", TimeSpan.FromSeconds(20));
-        Assert.Equal([Up(b1), Up(b2)], await HostsAsync(cluster, 0));
-        Assert.Equal(1, logs.Count("Kubernetes discovery failed"));
+        Assert.Equal(Sorted(Up(b1), Up(b2)), await HostsAsync(cluster, 0));
+        Assert.Equal(failed + 1, logs.Count(Failed));
         Assert.Equal(1, logs.Count("answered 500 InternalServerError"));
         await AssertRoutedByEveryNodeAsync(cluster, b2);
 
         api.FailWith = 0;
         await WaitForHostsAsync(cluster, [Up(b1)], "b2 to leave once the API answers again");
-        Assert.Equal(1, logs.Count("the Kubernetes API answers again"));
+        Assert.Equal(recovered + 1, logs.Count(Recovered));
 
         // An API server that hangs: each list times out (timeout = 1s) and the hosts stay.
         api.Delay = TimeSpan.FromSeconds(5);
         var asked = api.Requests.Count;
-        await Poll.UntilAsync(() => api.Requests.Count >= asked + 3 && logs.Count("Kubernetes discovery failed") == 2, "three lists, timing out", TimeSpan.FromSeconds(20));
+        await Poll.UntilAsync(() => api.Requests.Count >= asked + 3 && logs.Count(Failed) == failed + 2, "three lists, timing out", TimeSpan.FromSeconds(20));
         Assert.Equal([Up(b1)], await HostsAsync(cluster, 0));
-        Assert.Equal(1, logs.Count("within 1000 ms (discovery.timeout)"));
+        Assert.Equal(timedOut + 1, logs.Count(TimedOut));
 
         // An answer with no endpoints empties the pool's discovered hosts.
         api.SetEndpointSlices(SliceOf("web-1", b1));
         api.Delay = TimeSpan.Zero;
         await WaitForHostsAsync(cluster, [], "the pool to empty on an answer with no endpoints");
-        Assert.Equal(2, logs.Count("the Kubernetes API answers again"));
-        Assert.Equal(2, logs.Count("Kubernetes discovery failed"));
+        Assert.Equal(recovered + 2, logs.Count(Recovered));
+        Assert.Equal(failed + 2, logs.Count(Failed));
     }
 
     // The fake API server's certificate, for 127.0.0.1, signed by a test CA (dir/ca.crt).
@@ -154,6 +160,12 @@ public sealed class KubernetesEndpointDiscoveryTests(ITestOutputHelper output)
     // One backend's slice: a metrics port first, so the named port ("http") is what picks the backend's port.
     private static k8s.Models.V1EndpointSlice SliceOf(string name, TestBackend backend, params k8s.Models.V1Endpoint[] endpoints) =>
         Slice(name, Namespace, "web", [("metrics", 9090), ("http", backend.Url.Port)], endpoints);
+
+    private const string Failed = "Kubernetes discovery failed";
+    private const string Recovered = "the Kubernetes API answers again";
+    private const string TimedOut = "within 1000 ms (discovery.timeout)";
+
+    private static string[] Sorted(params string[] hosts) => [.. hosts.Order(StringComparer.Ordinal)];
 
     private static string Id(TestBackend backend) => $"127.0.0.1-{backend.Url.Port}";
 
