@@ -147,13 +147,15 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
         var configMount = Assert.Single(container.VolumeMounts, m => m.Name == "config");
         Assert.Equal(container.Args[^1], configMount.MountPath);
 
-        // RBAC: the pods' service account may list pods in their namespace.
+        // RBAC: the pods' service account may list pods (Cluster Bootstrap) and EndpointSlices (a pool's kubernetes
+        // discovery) in their namespace.
         var account = Assert.Single(objects.OfType<V1ServiceAccount>()).Metadata.Name;
         Assert.Equal(account, pod.Spec.ServiceAccountName);
         var binding = Assert.Single(objects.OfType<V1RoleBinding>());
         Assert.Contains(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == account);
         var role = Assert.Single(objects.OfType<V1Role>(), r => r.Metadata.Name == binding.RoleRef.Name);
         Assert.Contains(role.Rules, r => r.Resources.Contains("pods") && r.Verbs.Contains("list"));
+        Assert.Contains(role.Rules, r => r.ApiGroups.SequenceEqual(["discovery.k8s.io"]) && r.Resources.Contains("endpointslices") && r.Verbs.Contains("get") && r.Verbs.Contains("list"));
 
         // The headless service governs the StatefulSet and publishes pods before they are ready.
         var headless = objects.OfType<V1Service>().Single(s => s.Metadata.Name == sts.Spec.ServiceName);

@@ -6,10 +6,10 @@ using ClusterLb.Hocon;
 namespace ClusterLb.Balancing.Discovery;
 
 /// <summary>Reads a pool's <c>discovery</c> block; every error names the file, line and column of the value at fault.</summary>
-public static class DiscoveryConfigReader
+public static partial class DiscoveryConfigReader
 {
     /// <summary>The <c>type</c> values this node knows.</summary>
-    public static readonly ImmutableArray<string> Types = [Registry.HostSources.Dns, Registry.HostSources.AkkaCluster];
+    public static readonly ImmutableArray<string> Types = [Registry.HostSources.Dns, Registry.HostSources.AkkaCluster, Registry.HostSources.Kubernetes];
 
     private static readonly HashSet<string> DnsKeys = new(StringComparer.Ordinal)
     {
@@ -27,6 +27,7 @@ public static class DiscoveryConfigReader
         {
             Registry.HostSources.Dns => ReadDns(block, origin),
             Registry.HostSources.AkkaCluster => ReadAkkaCluster(block, origin),
+            Registry.HostSources.Kubernetes => ReadKubernetes(block, origin),
             _ => throw new HoconException(block.GetValue("type")!.Origin, $"discovery.type '{type}' is unknown; expected one of: {string.Join(", ", Types)}"),
         };
     }

@@ -11,4 +11,7 @@ public static class HostSources
 
     /// <summary>Found by <c>discovery.type = akka-cluster</c> (backend members of the cluster).</summary>
     public const string AkkaCluster = "akka-cluster";
+
+    /// <summary>Found by <c>discovery.type = kubernetes</c> (the EndpointSlices of a Service).</summary>
+    public const string Kubernetes = "kubernetes";
 }

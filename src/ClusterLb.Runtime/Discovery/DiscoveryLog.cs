@@ -28,4 +28,16 @@ internal static partial class DiscoveryLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: backend member {Member} announced '{Url}', which is not an absolute http(s) URL; left out")]
     public static partial void BackendEndpointRefused(this ILogger logger, string pool, string member, string url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool {Pool}: lists the EndpointSlices of Service {Service} in namespace {Namespace} every {IntervalMs} ms")]
+    public static partial void KubernetesListing(this ILogger logger, string pool, string service, string @namespace, long intervalMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: Kubernetes discovery failed ({Error}); keeping the last {Count} hosts, retrying every {RetryMs} ms (said once until it answers again)")]
+    public static partial void KubernetesFailed(this ILogger logger, string pool, string error, int count, long retryMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool {Pool}: the Kubernetes API answers again after {Failures} failed lists ({Count} hosts)")]
+    public static partial void KubernetesRecovered(this ILogger logger, string pool, int failures, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: Kubernetes discovery: {Note}")]
+    public static partial void KubernetesNote(this ILogger logger, string pool, string note);
 }

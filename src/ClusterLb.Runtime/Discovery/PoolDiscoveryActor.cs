@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace ClusterLb.Runtime.Discovery;
 
 /// <summary>
-/// Writes one pool's discovered hosts into the registry. Its child (the source: <see cref="DnsDiscoveryActor"/>, ...)
-/// reports every answer; this actor writes only a host set that differs from the last one written, one write at a
+/// Writes one pool's discovered hosts into the registry. Its child (the source: <see cref="DnsDiscoveryActor"/>,
+/// <see cref="KubernetesDiscoveryActor"/>) reports every answer; this actor writes only a host set that differs from the last one written, one write at a
 /// time and at most one per <see cref="DiscoverySettings.WriteInterval"/>: answers inside the window are coalesced
 /// and the latest is written at its end. So the registry sees at most one change per pool per window, however fast
 /// the source flaps.
@@ -62,6 +62,7 @@ public sealed class PoolDiscoveryActor : ReceiveActor, IWithTimers
     {
         DnsDiscoverySettings dns => DnsDiscoveryActor.Props(poolId, dns),
         AkkaClusterDiscoverySettings members => AkkaClusterDiscoveryActor.Props(poolId, members),
+        KubernetesDiscoverySettings kubernetes => KubernetesDiscoveryActor.Props(poolId, kubernetes),
         _ => throw new NotSupportedException($"discovery type {settings.Type}"),
     };
 

@@ -27,10 +27,12 @@ internal sealed class LbCluster : IAsyncDisposable
     private readonly TempDirectory[] _directories;
     private readonly Running?[] _running;
     private readonly bool _throttled;
+    private readonly LogRecorder? _logs;
 
-    private LbCluster(ITestOutputHelper output, int count, string body, bool throttled)
+    private LbCluster(ITestOutputHelper output, int count, string body, bool throttled, LogRecorder? logs)
     {
         _output = output;
+        _logs = logs;
         _body = body;
         _throttled = throttled;
         _ports = [.. Enumerable.Range(0, count).Select(_ => PortAllocator.Next())];
@@ -81,9 +83,10 @@ internal sealed class LbCluster : IAsyncDisposable
     /// converged cluster. <paramref name="body"/> goes inside <c>clusterlb { }</c>: services and any extra settings.
     /// </summary>
     /// <param name="throttled">Run remoting through the throttler adapter, so that the cluster can be partitioned.</param>
-    public static async Task<LbCluster> StartAsync(ITestOutputHelper output, int count, string body, bool throttled = true)
+    /// <param name="logs">Also gets every node's log lines, so a test can count what the nodes said.</param>
+    public static async Task<LbCluster> StartAsync(ITestOutputHelper output, int count, string body, bool throttled = true, LogRecorder? logs = null)
     {
-        var cluster = new LbCluster(output, count, body, throttled);
+        var cluster = new LbCluster(output, count, body, throttled, logs);
         try
         {
             foreach (var i in cluster.Indexes)
@@ -163,6 +166,10 @@ internal sealed class LbCluster : IAsyncDisposable
             """);
         var settings = NodeConfigReader.Read(ClusterLbConfigLoader.Load(file, useEnvironment: false));
         var loggerFactory = TestOutputLoggerProvider.Factory(new PrefixedOutput(_output, $"n{i + 1}"));
+        if (_logs is not null)
+        {
+            loggerFactory.AddProvider(_logs);
+        }
         try
         {
             var node = await ClusterLbNode.StartAsync(settings, loggerFactory);
