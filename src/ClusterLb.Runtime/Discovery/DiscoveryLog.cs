@@ -17,7 +17,7 @@ internal static partial class DiscoveryLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: {Source} discovery could not write its hosts; retrying in {RetryMs} ms")]
     public static partial void WriteFailed(this ILogger logger, Exception exception, string pool, string source, long retryMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: DNS resolution failed ({Error}); keeping the last {Count} hosts, next try in {RetryMs} ms")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: DNS resolution failed ({Error}); keeping the last {Count} hosts, next try in {RetryMs} ms, then at a doubling pause (said once until it answers again)")]
     public static partial void DnsFailed(this ILogger logger, string pool, string error, int count, long retryMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {Pool}: {Error}; the last hosts are dropped once it has had no answer for {HoldMs} ms")]

@@ -8,8 +8,8 @@ namespace ClusterLb.Runtime.Discovery;
 /// <summary>
 /// Resolves one pool's DNS discovery name and tells its parent (<see cref="PoolDiscoveryActor"/>) every answer.
 /// The next resolution is due when the shortest TTL runs out, never sooner than <c>min-interval</c> nor later than
-/// <c>interval</c>. A failed resolution keeps the last hosts and retries with a doubling pause; a name with no answer
-/// keeps them for <c>hold</c>, then reports none.
+/// <c>interval</c>. A failed resolution keeps the last hosts and retries with a doubling pause (logged once per
+/// streak of failures); a name with no answer keeps them for <c>hold</c>, then reports none.
 /// </summary>
 public sealed class DnsDiscoveryActor : ReceiveActor, IWithTimers
 {
@@ -81,7 +81,11 @@ public sealed class DnsDiscoveryActor : ReceiveActor, IWithTimers
                 break;
             default:
                 next = Backoff();
-                _log.DnsFailed(_poolId, resolution.Error, _lastCount, (long)next.TotalMilliseconds);
+                if (_misses == 1)
+                {
+                    // Once per streak; DnsRecovered says when it ends.
+                    _log.DnsFailed(_poolId, resolution.Error, _lastCount, (long)next.TotalMilliseconds);
+                }
                 break;
         }
         Timers.StartSingleTimer(ResolveTimer, Resolve.Instance, next);
