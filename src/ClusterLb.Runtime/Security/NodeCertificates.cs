@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ClusterLb.Backend;
 using ClusterLb.Hocon;
 
 namespace ClusterLb.Runtime.Security;

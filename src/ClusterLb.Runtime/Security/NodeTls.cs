@@ -1,22 +1,15 @@
 using Akka.Remote.Transport.DotNetty;
+using ClusterLb.Backend;
 
 namespace ClusterLb.Runtime.Security;
 
-/// <summary>Builds the <see cref="DotNettySslSetup"/> that gives Akka.Remote mutual TLS against the cluster CA.</summary>
+/// <summary>Builds the <see cref="DotNettySslSetup"/> that gives a node's Akka.Remote mutual TLS against the cluster CA.</summary>
 public static class NodeTls
 {
-    /// <summary>
-    /// Mutual TLS with validation on (suppressing it would let any self-signed certificate in), the node's own
-    /// certificate, and <see cref="ClusterCaValidator"/> as the only judge of a peer.
-    /// </summary>
+    /// <summary>The cluster's TLS (<see cref="ClusterTls"/>, as backend members speak it) with the node's certificates.</summary>
     public static DotNettySslSetup Setup(NodeCertificates certificates, bool validateHostname)
     {
         ArgumentNullException.ThrowIfNull(certificates);
-        return new DotNettySslSetup(
-            certificates.Node,
-            suppressValidation: false,
-            requireMutualAuthentication: true,
-            validateCertificateHostname: validateHostname,
-            customValidator: ClusterCaValidator.Create(certificates.Ca, validateHostname));
+        return ClusterTls.Setup(certificates.Node, certificates.Ca, validateHostname);
     }
 }

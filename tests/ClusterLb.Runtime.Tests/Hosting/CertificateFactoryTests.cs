@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ClusterLb.Hocon;
+using ClusterLb.Backend;
 using ClusterLb.Runtime.Security;
 
 namespace ClusterLb.Runtime.Tests.Hosting;

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;
 using System.Security.Cryptography.X509Certificates;
 using ClusterLb.Runtime.Hosting;
+using ClusterLb.Backend;
 using ClusterLb.Runtime.Security;
 using Xunit.Abstractions;
 
@@ -70,6 +71,39 @@ public sealed class TlsClusterTests(TlsClusterFixture cluster, ITestOutputHelper
         Assert.DoesNotContain(Cluster.Get(plain).State.Members, m => m.Status == MemberStatus.Up);
         cluster.AssertUndisturbed();
         await plain.Terminate();
+    }
+
+    [Fact]
+    public async Task A_backend_member_with_a_certificate_from_the_cluster_ca_joins_through_ClusterTls_and_one_from_another_ca_does_not()
+    {
+        // A backend service's actor system: plain Akka HOCON plus ClusterLb.Backend's ClusterTls, as docs/discovery.md shows.
+        ActorSystem Backend(string caDir, string name)
+        {
+            var pfx = CertificateFactory.CreateNode(caDir, caDir, name, ["127.0.0.1"]);
+            var config = ConfigurationFactory.ParseString($$"""
+                akka.actor.provider = cluster
+                akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, enable-ssl = on }
+                akka.cluster { roles = ["backend:web"], seed-nodes = ["akka.ssl.tcp://clusterlb@127.0.0.1:{{cluster.PortA}}"] }
+                """);
+            // The CA every member trusts is the cluster's, whatever CA issued the member's own certificate.
+            var setup = BootstrapSetup.Create().WithConfig(config).And(ClusterTls.Load(pfx, null, Path.Combine(cluster.ClusterCa, "ca.crt")));
+            return cluster.Track(ActorSystem.Create("clusterlb", setup));
+        }
+
+        var backend = Backend(cluster.ClusterCa, "backend");
+        var address = Cluster.Get(backend).SelfAddress;
+        await Eventually.True(() => Cluster.Get(cluster.A).State.Members.Any(m => m.Address == address && m.Status == MemberStatus.Up && m.HasRole("backend:web")),
+            TlsClusterFixture.Deadline, "the backend is Up in A's view, with its role");
+
+        var intruder = Backend(cluster.ForeignCa, "intruder-backend");
+        await Eventually.True(() => cluster.LogA.Lines.Any(l => l.Contains("Refused TLS peer") && l.Contains("CN=intruder-backend")),
+            TlsClusterFixture.Deadline, "A refuses the backend whose certificate another CA issued");
+        Assert.DoesNotContain(Cluster.Get(cluster.A).State.Members, m => m.Address == Cluster.Get(intruder).SelfAddress);
+
+        await Cluster.Get(backend).LeaveAsync().WaitAsync(TlsClusterFixture.Deadline);
+        await Eventually.True(() => Cluster.Get(cluster.A).State.Members.All(m => m.Address != address), TlsClusterFixture.Deadline, "the backend removed after leaving");
+        await intruder.Terminate();
+        cluster.AssertUndisturbed();
     }
 
     [Fact]

@@ -4,12 +4,13 @@ using System.Security.Cryptography.X509Certificates;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 
-namespace ClusterLb.Runtime.Security;
+namespace ClusterLb.Backend;
 
 /// <summary>
 /// Accepts a peer only when its certificate chains to the cluster's own CA and is meant for both ends of a node
-/// link (serverAuth and clientAuth). The machine's trust store is deliberately not consulted: a certificate from a
-/// public CA, or from another cluster's CA, must not make its holder a member.
+/// link (serverAuth and clientAuth), on ClusterLb nodes and on backend members alike. The machine's trust store is
+/// deliberately not consulted: a certificate from a public CA, or from another cluster's CA, must not make its holder
+/// a member.
 /// </summary>
 public static class ClusterCaValidator
 {
