@@ -8,11 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace ClusterLb.Runtime.Discovery;
 
 /// <summary>
-/// Writes one pool's discovered hosts into the registry. Its child (the source: <see cref="DnsDiscoveryActor"/>,
-/// <see cref="KubernetesDiscoveryActor"/>) reports every answer; this actor writes only a host set that differs from the last one written, one write at a
-/// time and at most one per <see cref="DiscoverySettings.WriteInterval"/>: answers inside the window are coalesced
-/// and the latest is written at its end. So the registry sees at most one change per pool per window, however fast
-/// the source flaps.
+/// Writes one pool's discovered hosts into the registry. Its child, the source (<see cref="DnsDiscoveryActor"/>,
+/// <see cref="AkkaClusterDiscoveryActor"/>, <see cref="KubernetesDiscoveryActor"/>), reports every answer. This actor
+/// writes only a host set that differs from the last one written, one write at a time and at most one per
+/// <see cref="DiscoverySettings.WriteInterval"/>: answers inside the window are coalesced and the latest is written at
+/// its end. So the registry sees at most one change per pool per window, however fast the source flaps.
 /// </summary>
 public sealed class PoolDiscoveryActor : ReceiveActor, IWithTimers
 {
@@ -30,10 +30,10 @@ public sealed class PoolDiscoveryActor : ReceiveActor, IWithTimers
     /// <summary>Use <see cref="Props"/>.</summary>
     public PoolDiscoveryActor(string poolId, DiscoverySettings settings, IRegistryAdmin registry, Props source)
     {
-        _source = source;
         _poolId = poolId;
         _settings = settings;
         _registry = registry;
+        _source = source;
         _log = Context.System.Logger<PoolDiscoveryActor>();
         Receive<HostsDiscovered>(found =>
         {

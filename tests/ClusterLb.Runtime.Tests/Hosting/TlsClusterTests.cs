@@ -101,7 +101,8 @@ public sealed class TlsClusterTests(TlsClusterFixture cluster, ITestOutputHelper
         Assert.DoesNotContain(Cluster.Get(cluster.A).State.Members, m => m.Address == Cluster.Get(intruder).SelfAddress);
 
         await Cluster.Get(backend).LeaveAsync().WaitAsync(TlsClusterFixture.Deadline);
-        await Eventually.True(() => Cluster.Get(cluster.A).State.Members.All(m => m.Address != address), TlsClusterFixture.Deadline, "the backend removed after leaving");
+        await Eventually.True(() => new[] { cluster.A, cluster.B }.All(s => Cluster.Get(s).State.Members.All(m => m.Address != address)),
+            TlsClusterFixture.Deadline, "the backend removed from A's and B's view after leaving");
         await intruder.Terminate();
         cluster.AssertUndisturbed();
     }
