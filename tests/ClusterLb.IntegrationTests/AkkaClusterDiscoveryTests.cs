@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClusterLb.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
@@ -121,27 +122,15 @@ public sealed partial class AkkaClusterDiscoveryTests(ITestOutputHelper output)
         Assert.All(after, ms => Assert.True(ms <= 2000, $"{backend.Name} was routed {ms:0} ms after its MemberUp"));
     }
 
-    private Task WaitForPoolAsync(LbCluster cluster, string[] expected, string what, TimeSpan? deadline = null) => Poll.UntilAsync(async () =>
+    private Task WaitForPoolAsync(LbCluster cluster, string[] expected, string what, TimeSpan? deadline = null) =>
+        PoolHosts.WaitEverywhereAsync(cluster, expected, NameAndState, what, deadline ?? TimeSpan.FromSeconds(15));
+
+    // A host as "<backend name> <state>" (the address's port tells which process it is); every one must come from discovery.
+    private string NameAndState(JsonElement host)
     {
-        foreach (var i in cluster.Indexes)
-        {
-            var pool = await cluster.Api(i).GetAsync("/api/pools/main");
-            if (pool.Status != 200)
-            {
-                return false;
-            }
-            // Hosts by backend name: the address's port tells which process it is; state up or drain; every one from discovery.
-            var hosts = pool.Body.GetProperty("hosts").EnumerateArray().Select(h => (Address: h.GetProperty("address").GetString()!, State: h.GetProperty("state").GetString(), Source: h.GetProperty("source").GetString())).ToList();
-            if (hosts.Any(h => h.Source != "akka-cluster"))
-            {
-                throw new InvalidOperationException($"node {i + 1} has a host not from akka-cluster discovery: {pool.Body}");
-            }
-            var named = hosts.Select(h => $"{_names.GetValueOrDefault(h.Address, h.Address)} {h.State}").Order(StringComparer.Ordinal);
-            if (!named.SequenceEqual(expected.Order(StringComparer.Ordinal)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }, $"{what}: pool main to hold exactly {string.Join(", ", expected)} on every node", deadline ?? TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
+        var address = host.GetProperty("address").GetString()!;
+        return host.GetProperty("source").GetString() == "akka-cluster"
+            ? $"{_names.GetValueOrDefault(address, address)} {host.GetProperty("state").GetString()}"
+            : throw new InvalidOperationException($"a host not from akka-cluster discovery: {host}");
+    }
 }

@@ -33,20 +33,20 @@ public sealed class DnsDiscoveryTests(ITestOutputHelper output)
             } ]
             """, throttled: false);
 
-        await WaitForHostsAsync(cluster, [Id(b1)], "b1, the first answer");
-        await AssertRoutedByEveryNodeAsync(cluster, b1);
+        await PoolHosts.WaitEverywhereAsync(cluster, [Id(b1)], PoolHosts.Id, "b1, the first answer");
+        await PoolHosts.AssertRoutedByEveryNodeAsync(cluster, b1);
 
         // b2 joins the answer: every node lists and routes to it within the TTL (plus the write and its replication).
         dns.SetSrv(Name, Ttl, (10, 1, (ushort)b1.Url.Port, "b1.test"), (10, 1, (ushort)b2.Url.Port, "b2.test"));
         var clock = Stopwatch.StartNew();
-        await WaitForHostsAsync(cluster, [Id(b1), Id(b2)], "b2 to join on every node");
+        await PoolHosts.WaitEverywhereAsync(cluster, [Id(b1), Id(b2)], PoolHosts.Id, "b2 to join on every node");
         var joined = clock.Elapsed;
-        await AssertRoutedByEveryNodeAsync(cluster, b2);
+        await PoolHosts.AssertRoutedByEveryNodeAsync(cluster, b2);
 
         // b1 leaves the answer.
         dns.SetSrv(Name, Ttl, (10, 1, (ushort)b2.Url.Port, "b2.test"));
         clock.Restart();
-        await WaitForHostsAsync(cluster, [Id(b2)], "b1 to leave on every node");
+        await PoolHosts.WaitEverywhereAsync(cluster, [Id(b2)], PoolHosts.Id, "b1 to leave on every node");
         var left = clock.Elapsed;
         output.WriteLine($"DNS FOLLOW: TTL {Ttl.TotalSeconds:0} s; a host added to the answer was on every node after {joined.TotalMilliseconds:0} ms, a host removed was gone after {left.TotalMilliseconds:0} ms");
         Assert.True(joined < Ttl + TimeSpan.FromSeconds(2), $"b2 reached every node after {joined}, TTL {Ttl}");
@@ -77,7 +77,7 @@ public sealed class DnsDiscoveryTests(ITestOutputHelper output)
             } ]
             """, throttled: false);
         var id = Id(b1);
-        await WaitForHostsAsync(cluster, [id, "pinned"], "the discovered host beside the static one");
+        await PoolHosts.WaitEverywhereAsync(cluster, [id, "pinned"], PoolHosts.Id, "the discovered host beside the static one");
 
         var pool = await cluster.Api(0).GetAsync("/api/pools/main");
         var sources = pool.Body.GetProperty("hosts").EnumerateArray().ToDictionary(h => h.GetProperty("id").GetString()!, h => h.GetProperty("source").GetString());
@@ -104,42 +104,9 @@ public sealed class DnsDiscoveryTests(ITestOutputHelper output)
         dns.Mode = DnsServerMode.Silent;
         var asked = dns.Queries;
         await Poll.UntilAsync(() => dns.Queries >= asked + 3, "three unanswered DNS queries", TimeSpan.FromSeconds(20));
-        Assert.Equal([id, "pinned"], await HostIdsAsync(cluster, 0));
+        Assert.Equal([id, "pinned"], await PoolHosts.OnNodeAsync(cluster, 0, PoolHosts.Id));
         dns.Mode = DnsServerMode.Answer;
     }
 
     private static string Id(TestBackend backend) => $"127.0.0.1-{backend.Url.Port}";
-
-    private static async Task<string[]> HostIdsAsync(LbCluster cluster, int node)
-    {
-        var pool = await cluster.Api(node).GetAsync("/api/pools/main");
-        return pool.Status == 200
-            ? [.. pool.Body.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).Order(StringComparer.Ordinal)]
-            : [];
-    }
-
-    private static Task WaitForHostsAsync(LbCluster cluster, string[] expected, string what) => Poll.UntilAsync(async () =>
-    {
-        foreach (var i in cluster.Indexes)
-        {
-            if (!(await HostIdsAsync(cluster, i)).SequenceEqual(expected.Order(StringComparer.Ordinal)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }, $"{what}: pool main to hold exactly {string.Join(", ", expected)} on every node", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
-
-    private static async Task AssertRoutedByEveryNodeAsync(LbCluster cluster, TestBackend backend)
-    {
-        foreach (var i in cluster.Indexes)
-        {
-            var before = backend.Hits;
-            await Poll.UntilAsync(async () =>
-            {
-                using var response = await cluster.Proxy(i).GetAsync("/");
-                return backend.Hits > before;
-            }, $"node {i + 1} to route a request to {backend.Name}", TimeSpan.FromSeconds(10));
-        }
-    }
 }

@@ -41,28 +41,28 @@ public sealed class KubernetesEndpointDiscoveryTests(ITestOutputHelper output)
         api.SetEndpointSlices([SliceOf("web-1", b1, Endpoint("127.0.0.1")), SliceOf("web-2", b2, Endpoint("127.0.0.1", ready: false, serving: false)), .. others]);
 
         await using var cluster = await LbCluster.StartAsync(output, 3, Body(api, dir, token), throttled: false);
-        await WaitForHostsAsync(cluster, [Up(b1)], "b1 (ready) and not b2 (not ready)");
-        await AssertRoutedByEveryNodeAsync(cluster, b1);
+        await PoolHosts.WaitEverywhereAsync(cluster, [Up(b1)], PoolHosts.IdAndState, "b1 (ready) and not b2 (not ready)");
+        await PoolHosts.AssertRoutedByEveryNodeAsync(cluster, b1);
         Assert.Contains($"/apis/discovery.k8s.io/v1/namespaces/{Namespace}/endpointslices?labelSelector=kubernetes.io/service-name=web Bearer token-1", api.Requests);
 
         // b2 turns ready.
         api.SetEndpointSlices([SliceOf("web-1", b1, Endpoint("127.0.0.1")), SliceOf("web-2", b2, Endpoint("127.0.0.1")), .. others]);
         var clock = Stopwatch.StartNew();
-        await WaitForHostsAsync(cluster, [Up(b1), Up(b2)], "b2 to join once ready");
+        await PoolHosts.WaitEverywhereAsync(cluster, [Up(b1), Up(b2)], PoolHosts.IdAndState, "b2 to join once ready");
         var joined = clock.Elapsed;
-        await AssertRoutedByEveryNodeAsync(cluster, b2);
+        await PoolHosts.AssertRoutedByEveryNodeAsync(cluster, b2);
 
         // b1's pod is terminating but still serving: it drains, so no node sends it new requests.
         api.SetEndpointSlices([SliceOf("web-1", b1, Endpoint("127.0.0.1", ready: false, serving: true, terminating: true)), SliceOf("web-2", b2, Endpoint("127.0.0.1")), .. others]);
         clock.Restart();
-        await WaitForHostsAsync(cluster, [$"{Id(b1)} drain", Up(b2)], "b1 to drain while it terminates");
+        await PoolHosts.WaitEverywhereAsync(cluster, [$"{Id(b1)} drain", Up(b2)], PoolHosts.IdAndState, "b1 to drain while it terminates");
         var drained = clock.Elapsed;
         await AssertOnlyRoutedToAsync(cluster, b2, b1);
 
         // b1's pod is gone: its slice is deleted.
         api.SetEndpointSlices([SliceOf("web-2", b2, Endpoint("127.0.0.1")), .. others]);
         clock.Restart();
-        await WaitForHostsAsync(cluster, [Up(b2)], "b1 to leave with its slice");
+        await PoolHosts.WaitEverywhereAsync(cluster, [Up(b2)], PoolHosts.IdAndState, "b1 to leave with its slice");
         var left = clock.Elapsed;
         output.WriteLine($"K8S FOLLOW: interval {Interval.TotalMilliseconds:0} ms; on every node after: ready {joined.TotalMilliseconds:0} ms, draining {drained.TotalMilliseconds:0} ms, removed {left.TotalMilliseconds:0} ms");
         // The interval, the write window (1 s) and the registry's replication, with room for a loaded machine.
@@ -99,7 +99,7 @@ public sealed class KubernetesEndpointDiscoveryTests(ITestOutputHelper output)
         api.SetEndpointSlices(SliceOf("web-1", b1, Endpoint("127.0.0.1")), SliceOf("web-2", b2, Endpoint("127.0.0.1")));
         var logs = new LogRecorder();
         await using var cluster = await LbCluster.StartAsync(output, 1, Body(api, dir, token), throttled: false, logs: logs);
-        await WaitForHostsAsync(cluster, [Up(b1), Up(b2)], "both ready endpoints");
+        await PoolHosts.WaitEverywhereAsync(cluster, [Up(b1), Up(b2)], PoolHosts.IdAndState, "both ready endpoints");
 
         // The counts start here: on a loaded machine the very first list (client start, TLS handshake) can itself
         // time out and make a streak of its own.
@@ -113,26 +113,26 @@ public sealed class KubernetesEndpointDiscoveryTests(ITestOutputHelper output)
         await Poll.UntilAsync(() => api.Failures >= 1, "a list answered 500", TimeSpan.FromSeconds(10));
         api.SetEndpointSlices(SliceOf("web-1", b1, Endpoint("127.0.0.1")));
         await Poll.UntilAsync(() => api.Failures >= 4, "four lists answered 500", TimeSpan.FromSeconds(20));
-        Assert.Equal(Sorted(Up(b1), Up(b2)), await HostsAsync(cluster, 0));
+        Assert.Equal(Sorted(Up(b1), Up(b2)), await PoolHosts.OnNodeAsync(cluster, 0, PoolHosts.IdAndState));
         Assert.Equal(failed + 1, logs.Count(Failed));
         Assert.Equal(1, logs.Count("answered 500 InternalServerError"));
-        await AssertRoutedByEveryNodeAsync(cluster, b2);
+        await PoolHosts.AssertRoutedByEveryNodeAsync(cluster, b2);
 
         api.FailWith = 0;
-        await WaitForHostsAsync(cluster, [Up(b1)], "b2 to leave once the API answers again");
+        await PoolHosts.WaitEverywhereAsync(cluster, [Up(b1)], PoolHosts.IdAndState, "b2 to leave once the API answers again");
         Assert.Equal(recovered + 1, logs.Count(Recovered));
 
         // An API server that hangs: each list times out (timeout = 1s) and the hosts stay.
         api.Delay = TimeSpan.FromSeconds(5);
         var asked = api.Requests.Count;
         await Poll.UntilAsync(() => api.Requests.Count >= asked + 3 && logs.Count(Failed) == failed + 2, "three lists, timing out", TimeSpan.FromSeconds(20));
-        Assert.Equal([Up(b1)], await HostsAsync(cluster, 0));
+        Assert.Equal([Up(b1)], await PoolHosts.OnNodeAsync(cluster, 0, PoolHosts.IdAndState));
         Assert.Equal(timedOut + 1, logs.Count(TimedOut));
 
         // An answer with no endpoints empties the pool's discovered hosts.
         api.SetEndpointSlices(SliceOf("web-1", b1));
         api.Delay = TimeSpan.Zero;
-        await WaitForHostsAsync(cluster, [], "the pool to empty on an answer with no endpoints");
+        await PoolHosts.WaitEverywhereAsync(cluster, [], PoolHosts.IdAndState, "the pool to empty on an answer with no endpoints");
         Assert.Equal(recovered + 2, logs.Count(Recovered));
         Assert.Equal(failed + 2, logs.Count(Failed));
     }
@@ -172,39 +172,6 @@ public sealed class KubernetesEndpointDiscoveryTests(ITestOutputHelper output)
     private static string Up(TestBackend backend) => $"{Id(backend)} up";
 
     /// <summary>Pool main's hosts on node <paramref name="node"/> as "id state", in id order.</summary>
-    private static async Task<string[]> HostsAsync(LbCluster cluster, int node)
-    {
-        var pool = await cluster.Api(node).GetAsync("/api/pools/main");
-        return pool.Status == 200
-            ? [.. pool.Body.GetProperty("hosts").EnumerateArray().Select(h => $"{h.GetProperty("id").GetString()} {h.GetProperty("state").GetString()}").Order(StringComparer.Ordinal)]
-            : [];
-    }
-
-    private static Task WaitForHostsAsync(LbCluster cluster, string[] expected, string what) => Poll.UntilAsync(async () =>
-    {
-        foreach (var i in cluster.Indexes)
-        {
-            if (!(await HostsAsync(cluster, i)).SequenceEqual(expected.Order(StringComparer.Ordinal)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }, $"{what}: pool main to hold exactly [{string.Join(", ", expected)}] on every node", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
-
-    private static async Task AssertRoutedByEveryNodeAsync(LbCluster cluster, TestBackend backend)
-    {
-        foreach (var i in cluster.Indexes)
-        {
-            var before = backend.Hits;
-            await Poll.UntilAsync(async () =>
-            {
-                using var response = await cluster.Proxy(i).GetAsync("/");
-                return backend.Hits > before;
-            }, $"node {i + 1} to route a request to {backend.Name}", TimeSpan.FromSeconds(10));
-        }
-    }
-
     // Every node, once its router has the drain, sends ten requests in a row to `to` and none to `drained`.
     private static async Task AssertOnlyRoutedToAsync(LbCluster cluster, TestBackend to, TestBackend drained)
     {
