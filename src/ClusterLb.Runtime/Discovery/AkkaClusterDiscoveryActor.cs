@@ -14,7 +14,8 @@ namespace ClusterLb.Runtime.Discovery;
 /// The pool's hosts are the cluster members with the pool's role that announce an endpoint (the ClusterLb.Backend
 /// contract). It follows membership: a member that is Up (or WeaklyUp) is asked for its endpoint and added once it answers; one
 /// that leaves (or says it drains) is drained; one that is removed, or unreachable for longer than the grace period,
-/// is dropped. Every change is told to the parent (<see cref="PoolDiscoveryActor"/>), which writes the registry.
+/// is dropped. The hosts are told to the parent (<see cref="PoolDiscoveryActor"/>) after every change and every second
+/// (so the grace period runs out on time); the parent writes the registry when they differ from what it last wrote.
 /// </summary>
 public sealed class AkkaClusterDiscoveryActor : ReceiveActor, IWithTimers
 {
@@ -24,7 +25,6 @@ public sealed class AkkaClusterDiscoveryActor : ReceiveActor, IWithTimers
     private readonly AkkaClusterDiscoverySettings _settings;
     private readonly ILogger _log;
     private readonly Dictionary<UniqueAddress, Backend> _backends = [];
-    private string? _reported;
 
     /// <summary>Use <see cref="Props"/>.</summary>
     public AkkaClusterDiscoveryActor(string poolId, AkkaClusterDiscoverySettings settings)
@@ -165,12 +165,8 @@ public sealed class AkkaClusterDiscoveryActor : ReceiveActor, IWithTimers
             .Where(b => b.Endpoint is not null && !(b.UnreachableSince is { } since && now - since >= _settings.UnreachableGrace))
             .Select(b => b.Endpoint! with { Draining = b.Draining || b.Status is MemberStatus.Leaving or MemberStatus.Exiting })
             .ToImmutableArray();
-        var fingerprint = string.Join(",", hosts.Select(h => $"{h.Address}*{h.Weight}{h.Draining}").Order(StringComparer.Ordinal));
-        if (fingerprint != _reported)
-        {
-            _reported = fingerprint;
-            Context.Parent.Tell(new HostsDiscovered(hosts));
-        }
+        // The parent writes only a set that differs from the last one it wrote.
+        Context.Parent.Tell(new HostsDiscovered(hosts));
     }
 
     private sealed class Backend(UniqueAddress member)
