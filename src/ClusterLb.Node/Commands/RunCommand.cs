@@ -52,7 +52,9 @@ internal static class RunCommand
         {
             node = await ClusterLbNode.StartAsync(settings, loggerFactory, signal.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
+        // A signal during start-up can also stop the actor system under a start step (the audit log's recovery, a
+        // listener) before that step sees the token: whatever the step then reports, the signal stopped the start.
+        catch (Exception ex) when (signal.Token.IsCancellationRequested && ex is OperationCanceledException or NodeStartException or IOException)
         {
             await Console.Error.WriteLineAsync($"clusterlb: {signal.Received} during start-up; stopped").ConfigureAwait(false);
             return 0;
