@@ -7,6 +7,8 @@ using ClusterLb.Proxy.Admin.Registry;
 using ClusterLb.Proxy.Forwarding;
 using ClusterLb.Proxy.Hosting;
 using ClusterLb.Proxy.Observability;
+using ClusterLb.Proxy.Streams;
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,9 +34,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _adminStopping;
     private readonly HealthEndpoint _health;
+    private readonly IReadOnlyList<IStreamListener> _streams;
+    private readonly StreamMetrics _streamMetrics;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health, IReadOnlyList<IStreamListener> streams, StreamMetrics streamMetrics)
     {
+        _streams = streams;
+        _streamMetrics = streamMetrics;
         _health = health;
         _tracing = tracing;
         _accessLog = accessLog;
@@ -56,6 +62,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
 
     /// <summary>The admin listener's URL (valid after <see cref="StartAsync"/>).</summary>
     public Uri AdminUrl => _admin.UrlFor(HttpProtocols.Http1) ?? throw new InvalidOperationException("The admin listener is not started.");
+
+    /// <summary>The listeners of the TCP and UDP services (<c>protocol = tcp</c> or <c>udp</c>), in configuration order.</summary>
+    public IReadOnlyList<IStreamListener> StreamListeners => _streams;
+
+    /// <summary>The bound address of TCP or UDP service <paramref name="service"/> (valid after <see cref="StartAsync"/>).</summary>
+    public IPEndPoint StreamEndpoint(string service) =>
+        _streams.FirstOrDefault(l => l.ServiceName == service)?.LocalEndPoint ?? throw new ArgumentException($"'{service}' is not a tcp or udp service", nameof(service));
 
     /// <summary>
     /// Builds the listeners; nothing is bound until <see cref="StartAsync"/>. Without <paramref name="registry"/>
@@ -86,7 +99,14 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         var tracing = settings.Tracing.Enabled ? new ProxyTracing(settings.Tracing, node.Name, clients) : null;
         var recorder = new RequestRecorder(metrics, clients, accessLog, tracing);
         var exporter = settings.Metrics.Enabled ? new MetricsExporter(settings.Metrics, meterScope) : null;
-        var matcher = new ServiceMatcher(balancing.Services, handles);
+        var matcher = new ServiceMatcher(balancing.Services.Where(s => s.Protocol == ServiceProtocol.Http), handles);
+        var streamMetrics = new StreamMetrics(meterScope);
+        var streams = balancing.Services
+            .Where(s => s.Protocol != ServiceProtocol.Http)
+            .Select(s => s.Protocol == ServiceProtocol.Tcp
+                ? (IStreamListener)new TcpProxyListener(s, handles[s.Name], streamMetrics, loggerFactory.CreateLogger<TcpProxyListener>())
+                : new UdpProxyListener(s, handles[s.Name], streamMetrics, loggerFactory.CreateLogger<UdpProxyListener>()))
+            .ToList();
         var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
         var transformer = new ForwardingTransformer(settings.PreserveHost);
 
@@ -138,17 +158,21 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 exporter,
                 probes).InvokeAsync));
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes);
+        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes, streams, streamMetrics);
     }
 
     private static RequestDelegate Traced(ProxyTracing? tracing, RequestDelegate admin) =>
         tracing is null ? admin : context => tracing.AdminAsync(context, admin);
 
-    /// <summary>Binds and starts both listeners.</summary>
+    /// <summary>Binds and starts the admin, proxy and TCP/UDP service listeners.</summary>
     public async Task StartAsync(CancellationToken cancellation = default)
     {
         await _admin.StartAsync(cancellation).ConfigureAwait(false);
         await _proxy.StartAsync(cancellation).ConfigureAwait(false);
+        foreach (var stream in _streams)
+        {
+            stream.Start();
+        }
         _health.ProxyOpen = true;
         LogListening(HttpUrl, Http2Url?.ToString() ?? "off", AdminUrl);
     }
@@ -164,7 +188,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         _health.ProxyOpen = false;
         LogDraining(_settings.DrainTimeout);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await _proxy.StopAsync(drain.Token).ConfigureAwait(false);
+        await Task.WhenAll(_streams.Select(s => s.StopAsync(drain.Token)).Append(_proxy.StopAsync(drain.Token))).ConfigureAwait(false);
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (drain.IsCancellationRequested)
         {
@@ -187,8 +211,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _adminStopping.Cancel();
+        foreach (var stream in _streams)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
         await _proxy.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
+        _streamMetrics.Dispose();
         _client.Dispose();
         _exporter?.Dispose();
         _tracing?.Dispose();

@@ -71,7 +71,7 @@ public class KubernetesDiscoveryConfigTests
     [InlineData("discovery { type = kubernetes, service = web, port = 0 }", "0 }", "discovery.port 0 must be 1 to 65535")]
     [InlineData("discovery { type = kubernetes, service = web, port = 70000 }", "70000", "discovery.port 70000 must be 1 to 65535")]
     [InlineData("discovery { type = kubernetes, service = web, port = HTTP }", "HTTP", "discovery.port 'HTTP' is neither a port number nor a port name")]
-    [InlineData("discovery { type = kubernetes, service = web, scheme = grpc }", "grpc", "discovery.scheme 'grpc' must be http or https")]
+    [InlineData("discovery { type = kubernetes, service = web, scheme = grpc }", "grpc", "discovery.scheme 'grpc' must be http, https or tcp")]
     [InlineData("discovery { type = kubernetes, service = web, api-server = \"10.96.0.1\" }", "\"10.96.0.1\"", "discovery.api-server '10.96.0.1' must be an http(s) URL")]
     [InlineData("discovery { type = kubernetes, service = web, api-server = \"ftp://k8s\" }", "\"ftp://k8s\"", "discovery.api-server 'ftp://k8s'")]
     [InlineData("discovery { type = kubernetes, service = web, api-server = \"https://k8s/?x=1\" }", "\"https://k8s/?x=1\"", "discovery.api-server")]

@@ -31,9 +31,9 @@ public static partial class DiscoveryConfigReader
         }
         var port = c.HasPath("port") ? SlicePort(c, c.GetString("port")) : null;
         var scheme = c.GetString("scheme", "http");
-        if (scheme is not ("http" or "https"))
+        if (scheme is not ("http" or "https" or "tcp"))
         {
-            throw At(c, "scheme", $"discovery.scheme '{scheme}' must be http or https");
+            throw At(c, "scheme", $"discovery.scheme '{scheme}' must be http, https or tcp (the slices' TCP ports)");
         }
         var apiServer = ApiServer(c, c.GetString("api-server", "").Trim());
         var weight = c.GetInt("weight", 1);

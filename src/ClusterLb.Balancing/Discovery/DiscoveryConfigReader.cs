@@ -50,9 +50,14 @@ public static partial class DiscoveryConfigReader
             var other => throw At(c, "record", $"discovery.record '{other}' must be auto, a, aaaa, a+aaaa or srv"),
         };
         var scheme = c.GetString("scheme", "http");
-        if (scheme is not ("http" or "https"))
+        if (scheme is not ("http" or "https" or "tcp" or "udp"))
         {
-            throw At(c, "scheme", $"discovery.scheme '{scheme}' must be http or https");
+            throw At(c, "scheme", $"discovery.scheme '{scheme}' must be http, https, tcp or udp");
+        }
+        var srv = record == DnsRecordKind.Srv || (record == DnsRecordKind.Auto && name.StartsWith('_'));
+        if (scheme is "tcp" or "udp" && !srv && !c.HasPath("port"))
+        {
+            throw At(c, "scheme", $"discovery.port is required with scheme = {scheme} (A/AAAA answers carry no port; SRV answers do)");
         }
         var port = c.GetInt("port", scheme == "https" ? 443 : 80);
         if (port is < 1 or > 65535)

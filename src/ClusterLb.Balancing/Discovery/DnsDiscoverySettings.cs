@@ -11,7 +11,7 @@ namespace ClusterLb.Balancing.Discovery;
 /// <param name="Name">The name to resolve; one starting with <c>_</c> (<c>_http._tcp.api.internal</c>) is an SRV query.</param>
 /// <param name="Record">Which records to ask for.</param>
 /// <param name="Port">Port of the hosts found by A/AAAA answers (SRV answers name their own).</param>
-/// <param name="Scheme"><c>http</c> or <c>https</c>.</param>
+/// <param name="Scheme"><c>http</c>, <c>https</c>, <c>tcp</c> or <c>udp</c>: the hosts' address scheme.</param>
 /// <param name="Resolvers">Name servers to ask; empty means the system's (<c>/etc/resolv.conf</c>).</param>
 /// <param name="Interval">Longest time between two resolutions, whatever the TTL says.</param>
 /// <param name="MinInterval">Shortest time between two resolutions, however short the TTL.</param>

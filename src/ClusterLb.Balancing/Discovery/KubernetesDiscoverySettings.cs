@@ -8,7 +8,7 @@ namespace ClusterLb.Balancing.Discovery;
 /// <param name="Service">The Service's name (its slices carry the label <c>kubernetes.io/service-name</c>).</param>
 /// <param name="Namespace">The Service's namespace; null means the pod's own (<see cref="NamespaceFile"/>, else <c>default</c>).</param>
 /// <param name="Port">Which of a slice's ports the hosts are at: a port name or number; null means each slice's first TCP port.</param>
-/// <param name="Scheme"><c>http</c> or <c>https</c>: the hosts' address scheme.</param>
+/// <param name="Scheme"><c>http</c>, <c>https</c> or <c>tcp</c>: the hosts' address scheme.</param>
 /// <param name="ApiServer">The API server's URL; empty means in-cluster (<c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c>).</param>
 /// <param name="TokenFile">File with the bearer token, re-read at every request (tokens rotate); empty means none.</param>
 /// <param name="CaFile">PEM file of the CA that signs the API server's certificate; empty means the system's trust store.</param>

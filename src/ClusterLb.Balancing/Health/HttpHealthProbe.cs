@@ -12,14 +12,14 @@ namespace ClusterLb.Balancing.Health;
 /// Each probe asks for its connection to be closed, so the next one connects afresh (as HAProxy's checks do): a
 /// backend that stops accepting connections fails its checks even while an old keepalive connection still works.
 /// </remarks>
-public sealed class HttpHealthProbe(HttpMessageInvoker client, Uri address, HealthCheckSettings settings)
+public sealed class HttpHealthProbe(HttpMessageInvoker client, Uri address, HealthCheckSettings settings) : IHealthProbe
 {
     private readonly Uri _target = new(new Uri(address.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), settings.Path.TrimStart('/'));
 
-    /// <summary>The URI probed.</summary>
-    public Uri Target => _target;
+    /// <inheritdoc />
+    public string Target => _target.ToString();
 
-    /// <summary>Runs one probe.</summary>
+    /// <inheritdoc />
     public async Task<ProbeResult> RunAsync(CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();

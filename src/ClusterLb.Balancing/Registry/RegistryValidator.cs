@@ -84,10 +84,11 @@ public static class RegistryValidator
             ? null
             : RegistryWriteResult.Invalid("priority", $"must be between {MinPriority} and {MaxPriority} (was {priority})");
 
+    // Whether the scheme fits the pool's service is checked by the write, which knows the pool.
     private static RegistryWriteResult? Address(Uri? address) =>
-        address is { IsAbsoluteUri: true } && (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(address.Host)
+        address is { IsAbsoluteUri: true } && ServiceProtocols.OfAddress(address) is { } protocol && protocol.Accepts(address)
             ? null
-            : RegistryWriteResult.Invalid("address", $"'{address}' must be an absolute http:// or https:// URI");
+            : RegistryWriteResult.Invalid("address", $"'{address}' must be an absolute http:// or https:// URI, or tcp://host:port or udp://host:port for a tcp or udp service");
 
     private static RegistryWriteResult? Weight(int weight) =>
         weight is >= 1 and <= HostSettings.MaxWeight

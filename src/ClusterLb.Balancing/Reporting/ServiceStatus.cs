@@ -80,4 +80,12 @@ public sealed record PoolStatus(string Id, int Priority, string Method, string D
 /// <param name="Detail">Summary such as <c>2/3 hosts healthy</c>.</param>
 /// <param name="ActivePool">Pool currently receiving traffic, null when none can.</param>
 /// <param name="Pools">Pools in priority order.</param>
-public sealed record ServiceStatus(string Name, string Status, string Detail, string? ActivePool, IReadOnlyList<PoolStatus> Pools);
+public sealed record ServiceStatus(string Name, string Status, string Detail, string? ActivePool, IReadOnlyList<PoolStatus> Pools)
+{
+    /// <summary><c>http</c>, <c>tcp</c> or <c>udp</c>.</summary>
+    public string Protocol { get; init; } = "http";
+
+    /// <summary>A tcp or udp service's own listener (<c>0.0.0.0:5432</c>); absent for HTTP services.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Listen { get; init; }
+}

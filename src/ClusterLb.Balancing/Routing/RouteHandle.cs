@@ -80,7 +80,7 @@ public sealed class RouteHandle
             host.Counters.MarkPassiveFailurePending();
             host.Outcomes.ReportFailure(host, outcome);
         }
-        else if (outcome.StatusCode != 0 && host.Counters.TryClearPassiveFailurePending())
+        else if ((outcome.StatusCode != 0 || outcome.Connected) && host.Counters.TryClearPassiveFailurePending())
         {
             host.Outcomes.ReportRecovery(host);
         }

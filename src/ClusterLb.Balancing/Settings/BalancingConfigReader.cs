@@ -60,6 +60,12 @@ public static class BalancingConfigReader
 
     private static ServiceSettings ReadService(string name, Config service, Config defaults, Config retryDefaults, string at, Dictionary<string, HoconOrigin> origins, List<string> errors)
     {
+        var protocol = Parsed(service, "protocol", ServiceProtocols.Parse, "http");
+        if (protocol == ServiceProtocol.Http && service.GetValue("listen") is { } listen)
+        {
+            throw new HoconException(listen.Origin, "listen is for protocol = tcp or udp; HTTP services share clusterlb.proxy's listeners and are matched by host and path");
+        }
+        var stream = protocol == ServiceProtocol.Http ? null : ReadStream(service, protocol);
         var match = service.GetConfig("match", Config.Empty);
         var hosts = match.HasPath("hosts") ? match.GetStringList("hosts").ToImmutableArray() : ImmutableArray<string>.Empty;
         var pathPrefix = match.GetString("path-prefix", "/");
@@ -85,6 +91,8 @@ public static class BalancingConfigReader
             () => Tuple.Create(ReadHealthCheck(serviceChecks), ReadPassive(serviceChecks.GetConfig("passive", Config.Empty))));
         return new ServiceSettings(name, new ServiceMatch(hosts, pathPrefix), [.. pools.OrderBy(p => p.Priority)])
         {
+            Protocol = protocol,
+            Stream = stream,
             RuntimeHealthCheck = runtime?.Item1 ?? HealthCheckSettings.Default,
             RuntimePassive = runtime?.Item2 ?? PassiveHealthSettings.Default,
             Retries = Guard(errors, $"{at}.retries", () => ReadRetries(service.GetConfig("retries", Config.Empty).WithFallback(retryDefaults))) ?? RetrySettings.Default,
@@ -128,6 +136,32 @@ public static class BalancingConfigReader
             Discovery = pool.HasPath("discovery") ? DiscoveryConfigReader.Read(pool.GetConfig("discovery"), pool.GetValue("discovery")!.Origin) : null,
         };
     }
+
+    private static StreamListenerSettings ReadStream(Config service, ServiceProtocol protocol)
+    {
+        var tcp = protocol == ServiceProtocol.Tcp;
+        if (!service.HasPath("listen"))
+        {
+            throw new HoconException(service.Root.Origin, $"protocol = {protocol.Name()} needs listen, the service's own address and port, e.g. listen = \"0.0.0.0:5432\"");
+        }
+        var (bind, port) = Parsed(service, "listen", StreamListenerSettings.ParseListen);
+        return new StreamListenerSettings(
+            bind,
+            port,
+            service.GetDuration("idle-timeout", tcp ? StreamListenerSettings.DefaultTcpIdleTimeout : StreamListenerSettings.DefaultUdpIdleTimeout),
+            service.GetDuration("connect-timeout", TimeSpan.FromSeconds(2)),
+            Parsed(service, "proxy-protocol", ParseProxyProtocol, "off"),
+            service.GetInt("max-connections", tcp ? 0 : StreamListenerSettings.DefaultMaxUdpSessions),
+            service.GetInt("max-packets-per-second", 0));
+    }
+
+    private static ProxyProtocolVersion ParseProxyProtocol(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "off" or "false" or "no" or "none" => ProxyProtocolVersion.Off,
+        "v1" or "1" => ProxyProtocolVersion.V1,
+        "v2" or "2" => ProxyProtocolVersion.V2,
+        _ => throw new FormatException($"proxy-protocol '{text}' must be off, v1 or v2."),
+    };
 
     private static RetrySettings ReadRetries(Config c)
     {
@@ -195,7 +229,11 @@ public static class BalancingConfigReader
             c.GetDuration("timeout", d.Timeout),
             c.GetInt("rise", d.Rise),
             c.GetInt("fall", d.Fall),
-            ReadStatuses(c, "healthy-statuses", d.HealthyStatuses));
+            ReadStatuses(c, "healthy-statuses", d.HealthyStatuses))
+        {
+            Send = c.GetString("send", d.Send),
+            Expect = c.GetString("expect", d.Expect),
+        };
     }
 
     private static PassiveHealthSettings ReadPassive(Config c)

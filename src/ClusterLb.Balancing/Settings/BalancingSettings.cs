@@ -17,6 +17,7 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
         var serviceNames = new HashSet<string>(StringComparer.Ordinal);
         // Pool ids are unique across services: the runtime registry and the admin API address a pool by id alone.
         var poolIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        var streamPorts = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var service in Services)
         {
             var at = $"clusterlb.services.{service.Name}";
@@ -25,6 +26,7 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
             {
                 errors.Add($"{at}: duplicate service name '{service.Name}'.");
             }
+            ValidateProtocol(service, at, streamPorts, errors);
             if (!service.Match.PathPrefix.StartsWith('/'))
             {
                 errors.Add($"{at}.match.path-prefix: must start with '/' (was '{service.Match.PathPrefix}').");
@@ -49,7 +51,7 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
             var poolErrors = errors.Count;
             for (var p = 0; p < service.Pools.Length; p++)
             {
-                ValidatePool(service.Pools[p], $"{at}.pools[{p}]", poolIds, errors);
+                ValidatePool(service.Pools[p], service.Protocol, $"{at}.pools[{p}]", poolIds, errors);
             }
             // The checks pools created at runtime get; a bad value the configured pools inherited is reported once.
             var reported = errors.Skip(poolErrors).Select(CheckTail).ToHashSet(StringComparer.Ordinal);
@@ -64,7 +66,79 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
         return this;
     }
 
-    private static void ValidatePool(PoolSettings pool, string at, Dictionary<string, string> poolIds, List<string> errors)
+    private static void ValidateProtocol(ServiceSettings service, string at, Dictionary<string, string> streamPorts, List<string> errors)
+    {
+        if (service.Protocol == ServiceProtocol.Http)
+        {
+            if (service.Stream is not null)
+            {
+                errors.Add($"{at}.listen: only tcp and udp services have their own listener; HTTP services share clusterlb.proxy's.");
+            }
+            return;
+        }
+        var protocol = service.Protocol.Name();
+        if (service.Stream is not { } stream)
+        {
+            errors.Add($"{at}.listen: protocol = {protocol} needs listen, e.g. \"0.0.0.0:5432\".");
+            return;
+        }
+        if (!service.Match.Hosts.IsDefaultOrEmpty || service.Match.PathPrefix != "/")
+        {
+            errors.Add($"{at}.match: a {protocol} service takes every connection on its listener; match applies to HTTP services only.");
+        }
+        if (stream.Port != 0 && !streamPorts.TryAdd($"{protocol}/{stream.Port}", at))
+        {
+            errors.Add($"{at}.listen: {protocol} port {stream.Port} is already the listener of {streamPorts[$"{protocol}/{stream.Port}"]}.");
+        }
+        if (stream.IdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{at}.idle-timeout: must be positive (was {stream.IdleTimeout}).");
+        }
+        if (stream.ConnectTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{at}.connect-timeout: must be positive (was {stream.ConnectTimeout}).");
+        }
+        if (stream.MaxConnections < 0)
+        {
+            errors.Add($"{at}.max-connections: must not be negative (0 = unbounded; was {stream.MaxConnections}).");
+        }
+        if (stream.MaxPacketsPerSecond < 0)
+        {
+            errors.Add($"{at}.max-packets-per-second: must not be negative (0 = unbounded; was {stream.MaxPacketsPerSecond}).");
+        }
+        if (service.Protocol == ServiceProtocol.Udp && stream.ProxyProtocol != ProxyProtocolVersion.Off)
+        {
+            errors.Add($"{at}.proxy-protocol: the PROXY protocol header is sent on TCP connections; a udp service cannot send it.");
+        }
+    }
+
+    private static void ValidateStreamPool(PoolSettings pool, ServiceProtocol protocol, string at, List<string> errors)
+    {
+        var name = protocol.Name();
+        if (pool.Options.Affinity.Mode == AffinityMode.StickyCookie)
+        {
+            errors.Add($"{at}.affinity.type: a {name} service has no cookies; use client-ip affinity or method = ip-hash.");
+        }
+        if (pool.Method == BalancingMethod.Hash && pool.Options.HashKey is { Source: not HashKeySource.ClientIp } key)
+        {
+            errors.Add($"{at}.hash-key: a {name} connection has no '{key}'; the only key is client-ip (or use method = ip-hash).");
+        }
+        var scheme = pool.Discovery switch
+        {
+            Discovery.DnsDiscoverySettings dns => dns.Scheme,
+            Discovery.KubernetesDiscoverySettings k8s => k8s.Scheme,
+            null => name,
+            _ => null,
+        };
+        if (scheme != name)
+        {
+            errors.Add(scheme is null
+                ? $"{at}.discovery: {pool.Discovery!.Type} discovery finds HTTP endpoints; a {name} pool can use dns or kubernetes discovery with scheme = {name}."
+                : $"{at}.discovery.scheme: a {name} pool's hosts are {name}:// addresses; set scheme = {name} (was {scheme}).");
+        }
+    }
+
+    private static void ValidatePool(PoolSettings pool, ServiceProtocol protocol, string at, Dictionary<string, string> poolIds, List<string> errors)
     {
         CheckName(pool.Id, "pool id", at, errors);
         if (!poolIds.TryAdd(pool.Id, at))
@@ -90,9 +164,9 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
                 {
                     errors.Add($"{hostAt}: duplicate host id '{host.Id}' in pool '{pool.Id}'.");
                 }
-                if (!host.Address.IsAbsoluteUri || (host.Address.Scheme != Uri.UriSchemeHttp && host.Address.Scheme != Uri.UriSchemeHttps))
+                if (!protocol.Accepts(host.Address))
                 {
-                    errors.Add($"{hostAt}.address: '{host.Address}' must be an absolute http:// or https:// URI.");
+                    errors.Add($"{hostAt}.address: '{host.Address}' must be {protocol.AddressForm()} in a {protocol.Name()} service.");
                 }
                 if (host.Weight is < 1 or > HostSettings.MaxWeight)
                 {
@@ -101,6 +175,14 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
             }
         }
 
+        if (protocol != ServiceProtocol.Http)
+        {
+            ValidateStreamPool(pool, protocol, at, errors);
+        }
+        else if (pool.Discovery is Discovery.DnsDiscoverySettings { Scheme: not ("http" or "https") } or Discovery.KubernetesDiscoverySettings { Scheme: not ("http" or "https") })
+        {
+            errors.Add($"{at}.discovery.scheme: an HTTP service's hosts are http:// or https:// addresses.");
+        }
         ValidateChecks(pool.HealthCheck, pool.Passive, at, errors);
         errors.AddRange(BalancingOptionsRules.Check(pool.Method, pool.Options).Select(p => $"{at}.{p.Option}: {p.Reason}."));
     }

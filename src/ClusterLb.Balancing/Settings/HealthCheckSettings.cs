@@ -22,6 +22,15 @@ public sealed record HealthCheckSettings(
     int Fall,
     StatusCodeSet HealthyStatuses)
 {
+    /// <summary>
+    /// TCP and UDP hosts: the text (UTF-8) sent once connected, with HOCON's escapes (<c>"PING\r\n"</c>). Empty: a
+    /// TCP check is a connect alone, and a UDP host is not checked actively.
+    /// </summary>
+    public string Send { get; init; } = string.Empty;
+
+    /// <summary>TCP and UDP hosts: the text the host's first bytes must contain for a good check; empty accepts any (or no) answer over TCP.</summary>
+    public string Expect { get; init; } = string.Empty;
+
     /// <summary>The defaults documented in <c>hocon/reference.conf</c>.</summary>
     public static HealthCheckSettings Default { get; } = new(
         Enabled: true,

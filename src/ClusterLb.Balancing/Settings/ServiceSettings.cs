@@ -29,6 +29,12 @@ public sealed record ServiceSettings(string Name, ServiceMatch Match, ImmutableA
     /// <summary>Retries on another host (<c>retries</c> over <c>clusterlb.retries</c>).</summary>
     public RetrySettings Retries { get; init; } = RetrySettings.Default;
 
+    /// <summary>What the service's clients speak: HTTP (matched by host and path) or TCP/UDP on its own listener.</summary>
+    public ServiceProtocol Protocol { get; init; } = ServiceProtocol.Http;
+
+    /// <summary>The listener and limits of a TCP or UDP service; null for HTTP services.</summary>
+    public StreamListenerSettings? Stream { get; init; }
+
     /// <summary>Every host of every pool.</summary>
     public int HostCount => Pools.Sum(p => p.Hosts.Length);
 }

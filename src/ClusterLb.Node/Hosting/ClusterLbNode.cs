@@ -62,6 +62,9 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The proxy's h2c URL, null when that listener is off.</summary>
     public Uri? Http2Url => _frontEnd.Http2Url;
 
+    /// <summary>The bound address of TCP or UDP service <paramref name="service"/>.</summary>
+    public System.Net.IPEndPoint StreamEndpoint(string service) => _frontEnd.StreamEndpoint(service);
+
     /// <summary>The admin listener's URL (<c>GET /status</c>, <c>GET /api/audit</c>).</summary>
     public Uri AdminUrl => _frontEnd.AdminUrl;
 

@@ -20,7 +20,7 @@ public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
     private readonly string _poolId;
     private readonly string _hostId;
     private readonly PoolSettings _pool;
-    private readonly HttpHealthProbe _probe;
+    private readonly IHealthProbe? _probe;
     private readonly HealthTracker _tracker;
     private readonly CancellationTokenSource _stopping = new();
     private ProbeResult? _lastProbe;
@@ -36,7 +36,7 @@ public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
         _poolId = pool.Id;
         _hostId = host.Id;
         _pool = pool;
-        _probe = new HttpHealthProbe(probeClient, host.Address, pool.HealthCheck);
+        _probe = HealthProbes.For(host.Address, pool.HealthCheck, probeClient);
         _tracker = new HealthTracker(pool.HealthCheck, pool.Passive, initial);
 
         Receive<RunProbe>(_ => StartProbe());
@@ -58,7 +58,7 @@ public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
         // A (re)started checker states its view so the router never keeps one from a previous incarnation.
         // Sent with Self: the router ignores a replaced checker's late reports by their sender.
         Context.Parent.Tell(new HostHealthChanged(_serviceName, _poolId, _hostId, _tracker.State, "checker started"), Self);
-        if (_pool.HealthCheck.Enabled)
+        if (_pool.HealthCheck.Enabled && _probe is not null)
         {
             Timers.StartPeriodicTimer(ProbeTimer, RunProbe.Instance, TimeSpan.Zero, _pool.HealthCheck.Interval);
         }
@@ -73,7 +73,7 @@ public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
 
     private void StartProbe()
     {
-        if (_probing)
+        if (_probing || _probe is null)
         {
             return;
         }
@@ -97,7 +97,7 @@ public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
         var what = failure.ConnectFailed ? "connect failure" : $"status {failure.StatusCode}";
         var changed = _tracker.ObservePassiveFailure();
         Report(changed, $"passive: {what} in proxied traffic (passive fall {_pool.Passive.Fall})");
-        if (changed && !_pool.HealthCheck.Enabled)
+        if (changed && !(_pool.HealthCheck.Enabled && _probe is not null))
         {
             Timers.StartSingleTimer(PassiveDownTimer, PassiveDownExpired.Instance, _pool.Passive.DownTime);
         }

@@ -52,6 +52,10 @@ internal static class ServiceStatusBuilder
                 Panic = panic,
             });
         }
-        return new ServiceStatus(service.Name, StatusWords.Of(healthyTotal, total), StatusWords.Detail(healthyTotal, total), activePool, poolStatuses);
+        return new ServiceStatus(service.Name, StatusWords.Of(healthyTotal, total), StatusWords.Detail(healthyTotal, total), activePool, poolStatuses)
+        {
+            Protocol = service.Protocol.Name(),
+            Listen = service.Stream?.Listen,
+        };
     }
 }

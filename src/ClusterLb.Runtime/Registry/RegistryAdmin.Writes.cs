@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.DistributedData;
 using ClusterLb.Balancing.Discovery;
 using ClusterLb.Balancing.Registry;
+using ClusterLb.Balancing.Settings;
 using ClusterLb.Runtime.Balancing;
 
 namespace ClusterLb.Runtime.Registry;
@@ -116,6 +117,12 @@ public sealed partial class RegistryAdmin
         if (map.TryGetValue(add.Id, out var existing) && !RegistryCodec.IsRemoved(existing))
         {
             throw new RegistryRefusal(RegistryWriteResult.Conflict("id", $"pool '{add.PoolId}' already has a host '{add.Id}'"));
+        }
+        var service = RegistryCodec.DecodePool(add.PoolId, map.Entries)?.Service;
+        if (_balancing.Services.FirstOrDefault(s => s.Name == service) is { } owner && !owner.Protocol.Accepts(add.Address))
+        {
+            throw new RegistryRefusal(RegistryWriteResult.Invalid("address",
+                $"'{add.Address}' must be {owner.Protocol.AddressForm()}: pool '{add.PoolId}' belongs to {owner.Protocol.Name()} service '{owner.Name}'"));
         }
         return map.SetItem(_replica.Self, add.Id, RegistryCodec.EncodeHost(new HostSpec(add.Id, add.Address, add.Weight, HostAdminState.Up)));
     }

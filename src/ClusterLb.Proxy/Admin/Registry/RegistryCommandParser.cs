@@ -127,9 +127,9 @@ public static class RegistryCommandParser
     private static Uri Address(JsonFields fields)
     {
         var text = fields.String("address");
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || ServiceProtocols.OfAddress(uri) is not { } protocol || !protocol.Accepts(uri))
         {
-            throw AdminRequestException.Invalid("address", $"'address' must be an absolute http:// or https:// URL (was '{text}')");
+            throw AdminRequestException.Invalid("address", $"'address' must be an absolute http:// or https:// URL, or tcp://host:port or udp://host:port for a tcp or udp service (was '{text}')");
         }
         return uri;
     }
