@@ -87,7 +87,7 @@ internal sealed class TcpEchoBackend : IAsyncDisposable
         {
             while (true)
             {
-                var read = await socket.ReceiveAsync(buffer, SocketFlags.None);
+                var read = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
                 if (read == 0)
                 {
                     socket.Shutdown(SocketShutdown.Send);
