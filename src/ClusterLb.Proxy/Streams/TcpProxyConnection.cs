@@ -190,7 +190,7 @@ internal sealed partial class TcpProxyConnection
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP service {Service}: no host for a connection from {Client}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "TCP service {Service}: no host for a connection from {Client}: {Reason}")]
     private partial void LogNoHost(string service, IPEndPoint client, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TCP service {Service}: connecting to {Pool}/{Host} failed: {Reason}")]

@@ -141,6 +141,11 @@ public sealed partial class TcpProxyListener : IStreamListener
                 {
                     await connection.RunAsync().ConfigureAwait(false);
                 }
+                catch (Exception ex)
+                {
+                    LogConnectionFailed(_service.Name, ex);
+                    connection.Abort();
+                }
                 finally
                 {
                     _connections.TryRemove(connection, out Task? _);
@@ -171,6 +176,9 @@ public sealed partial class TcpProxyListener : IStreamListener
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TCP service {Service}: refused a connection from {Client}: max-connections {Max} are open")]
     private partial void LogRefused(string service, EndPoint? client, int max);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "TCP service {Service}: a connection failed unexpectedly")]
+    private partial void LogConnectionFailed(string service, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "TCP service {Service}: closed a connection idle for {IdleTimeout}")]
     private partial void LogIdleClosed(string service, TimeSpan idleTimeout);

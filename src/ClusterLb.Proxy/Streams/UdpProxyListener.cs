@@ -259,7 +259,7 @@ public sealed partial class UdpProxyListener : IStreamListener
     [LoggerMessage(Level = LogLevel.Information, Message = "UDP service {Service} listening on {Endpoint}")]
     private partial void LogListening(string service, IPEndPoint endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "UDP service {Service}: no host for datagrams from {Client}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "UDP service {Service}: no host for datagrams from {Client}: {Reason}")]
     private partial void LogNoHost(string service, IPEndPoint client, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "UDP service {Service}: cannot reach {Pool}/{Host}: {Reason}")]
