@@ -28,15 +28,15 @@ public sealed class UpstreamConnectionConfigTests : IDisposable
     }
 
     [Fact]
-    public void Protocol_tls_and_keepalive_read_as_written()
+    public void Http_version_tls_and_keepalive_read_as_written()
     {
         var pool = Pool($$"""
-            protocol = http2
+            http-version = http2
             tls { sni = "backend.internal", verify = on, ca = "{{_ca}}", client-certificate = "{{_clientCertificate}}", client-key = "{{_clientKey}}" }
             keepalive { max-connections = 32, idle-timeout = 15s }
             """);
         Assert.Equal(new UpstreamConnectionSettings(
-            UpstreamProtocol.Http2,
+            UpstreamHttpVersion.Http2,
             new UpstreamTlsSettings("backend.internal", true, _ca, _clientCertificate, _clientKey),
             new KeepaliveSettings(32, TimeSpan.FromSeconds(15))), pool.Connection);
         Assert.False(pool.Connection.IsDefault);
@@ -51,12 +51,12 @@ public sealed class UpstreamConnectionConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("auto", UpstreamProtocol.Auto)]
-    [InlineData("http1", UpstreamProtocol.Http1)]
-    [InlineData("http2", UpstreamProtocol.Http2)]
-    [InlineData("h2c", UpstreamProtocol.Http2)]
-    public void Protocol_names_read(string name, UpstreamProtocol expected) =>
-        Assert.Equal(expected, Pool($"protocol = {name}").Connection.Protocol);
+    [InlineData("auto", UpstreamHttpVersion.Auto)]
+    [InlineData("http1", UpstreamHttpVersion.Http1)]
+    [InlineData("http2", UpstreamHttpVersion.Http2)]
+    [InlineData("h2c", UpstreamHttpVersion.Http2)]
+    public void Http_version_names_read(string name, UpstreamHttpVersion expected) =>
+        Assert.Equal(expected, Pool($"http-version = {name}").Connection.HttpVersion);
 
     [Fact]
     public void A_client_key_inside_the_certificate_file_is_read_from_there()
@@ -69,7 +69,7 @@ public sealed class UpstreamConnectionConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("protocol = h3", 2, "protocol 'h3' must be auto, http1 or http2")]
+    [InlineData("http-version = h3", 2, "http-version 'h3' must be auto, http1 or http2")]
     [InlineData("tls { sni = \"10.0.0.5\" }", 2, "tls.sni '10.0.0.5' is not a DNS name")]
     [InlineData("tls { verfy = off }", 2, "tls.verfy is not a key of a pool's tls block")]
     [InlineData("tls { ca = \"/nonexistent/ca.pem\" }", 2, "tls.ca: cannot read CA certificates from /nonexistent/ca.pem")]
@@ -102,7 +102,7 @@ public sealed class UpstreamConnectionConfigTests : IDisposable
     {
         var pool = new PoolSettings("main", BalancingMethod.RoundRobin, 0, [new HostSettings("h", new Uri("https://127.0.0.1:1"))], HealthCheckSettings.Default, PassiveHealthSettings.Default)
         {
-            Connection = new UpstreamConnectionSettings(UpstreamProtocol.Auto, UpstreamTlsSettings.Default with { Sni = "not a name" }, new KeepaliveSettings(-2, TimeSpan.Zero)),
+            Connection = new UpstreamConnectionSettings(UpstreamHttpVersion.Auto, UpstreamTlsSettings.Default with { Sni = "not a name" }, new KeepaliveSettings(-2, TimeSpan.Zero)),
         };
         var errors = Assert.Throws<SettingsException>(() => new BalancingSettings([new ServiceSettings("web", ServiceMatch.Any, [pool])]).Validate()).Errors;
         Assert.Equal(3, errors.Count);

@@ -31,7 +31,7 @@ public sealed class GrpcPassThroughTests(ITestOutputHelper output) : IDisposable
         var certificate = _ca.Server("grpc.test");
         await using var tls = await GrpcBackendAsync("tls", https => https.ServerCertificate = certificate);
         await using var harness = await NodeHarness.StartAsync(output, [], ProxySettings.Loopback,
-            Service("h2c", UpstreamConnectionSettings.Default with { Protocol = UpstreamProtocol.Http2 }, h2c.Url),
+            Service("h2c", UpstreamConnectionSettings.Default with { HttpVersion = UpstreamHttpVersion.Http2 }, h2c.Url),
             // https: auto asks for HTTP/2 through ALPN; the backend's certificate is checked against the test CA.
             Service("tls", UpstreamConnectionSettings.Default with { Tls = new UpstreamTlsSettings("grpc.test", true, _ca.CaFile, null, null) }, tls.Url),
             // What happens without protocol = http2: auto speaks HTTP/1.1 to a cleartext host, which an h2c-only gRPC server refuses.

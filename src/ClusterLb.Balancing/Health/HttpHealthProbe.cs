@@ -13,14 +13,14 @@ namespace ClusterLb.Balancing.Health;
 /// <remarks>
 /// Each probe asks for its connection to be closed, so the next one connects afresh (as HAProxy's checks do): a
 /// backend that stops accepting connections fails its checks even while an old keepalive connection still works.
-/// Over HTTP/2 (a pool with <c>protocol = http2</c>) there is no such request: the connection stays open between probes.
-/// A probe speaks the pool's protocol and TLS (its client comes from <see cref="HealthProbeClients"/>) and sends the
+/// Over HTTP/2 (a pool with <c>http-version = http2</c>) there is no such request: the connection stays open between probes.
+/// A probe speaks the pool's HTTP version and TLS (its client comes from <see cref="HealthProbeClients"/>) and sends the
 /// pool's <c>tls.sni</c> as its Host, so it checks what proxied requests will meet.
 /// </remarks>
 public sealed class HttpHealthProbe(HttpMessageInvoker client, Uri address, HealthCheckSettings settings, UpstreamConnectionSettings? connection = null) : IHealthProbe
 {
     private readonly Uri _target = new(new Uri(address.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), settings.Path.TrimStart('/'));
-    private readonly UpstreamProtocol _protocol = connection?.Protocol ?? UpstreamProtocol.Auto;
+    private readonly UpstreamHttpVersion _version = connection?.HttpVersion ?? UpstreamHttpVersion.Auto;
     private readonly string? _authority = connection is null ? null : UpstreamHandlerFactory.Authority(connection.Tls, address);
 
     /// <inheritdoc />
@@ -36,10 +36,10 @@ public sealed class HttpHealthProbe(HttpMessageInvoker client, Uri address, Heal
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, _target);
             request.Headers.UserAgent.ParseAdd("ClusterLb-HealthCheck/1");
-            if (_protocol == UpstreamProtocol.Http2)
+            if (_version == UpstreamHttpVersion.Http2)
             {
-                request.Version = _protocol.RequestVersion();
-                request.VersionPolicy = _protocol.VersionPolicy();
+                request.Version = _version.RequestVersion();
+                request.VersionPolicy = _version.VersionPolicy();
             }
             else
             {

@@ -3,14 +3,14 @@ using ClusterLb.Hocon;
 
 namespace ClusterLb.Balancing.Settings;
 
-/// <summary>A pool's <c>protocol</c>, <c>tls { }</c> and <c>keepalive { }</c> (<see cref="UpstreamConnectionSettings"/>).</summary>
+/// <summary>A pool's <c>http-version</c>, <c>tls { }</c> and <c>keepalive { }</c> (<see cref="UpstreamConnectionSettings"/>).</summary>
 public static partial class BalancingConfigReader
 {
     private static readonly HashSet<string> TlsKeys = new(StringComparer.Ordinal) { "sni", "verify", "ca", "client-certificate", "client-key" };
     private static readonly HashSet<string> KeepaliveKeys = new(StringComparer.Ordinal) { "max-connections", "idle-timeout" };
 
     private static UpstreamConnectionSettings ReadConnection(Config pool) => new(
-        Parsed(pool, "protocol", UpstreamProtocolNames.Parse, "auto"),
+        Parsed(pool, "http-version", UpstreamHttpVersionNames.Parse, "auto"),
         pool.HasPath("tls") ? ReadTls(pool.GetConfig("tls")) : UpstreamTlsSettings.Default,
         pool.HasPath("keepalive") ? ReadKeepalive(pool.GetConfig("keepalive")) : KeepaliveSettings.Inherit);
 

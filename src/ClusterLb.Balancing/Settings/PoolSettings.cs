@@ -24,7 +24,7 @@ public sealed record PoolSettings(
     public Discovery.DiscoverySettings? Discovery { get; init; }
 
     /// <summary>
-    /// How the proxy connects to the hosts (<c>protocol</c>, <c>tls { }</c>, <c>keepalive { }</c>): configured pools only;
+    /// How the proxy connects to the hosts (<c>http-version</c>, <c>tls { }</c>, <c>keepalive { }</c>): configured pools only;
     /// pools created through the admin API get <see cref="UpstreamConnectionSettings.Default"/>.
     /// </summary>
     public UpstreamConnectionSettings Connection { get; init; } = UpstreamConnectionSettings.Default;

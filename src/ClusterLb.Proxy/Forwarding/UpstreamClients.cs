@@ -50,8 +50,8 @@ public sealed class UpstreamClients : IDisposable
                         new ForwarderRequestConfig
                         {
                             ActivityTimeout = upstream.ActivityTimeout,
-                            Version = connection.Protocol.RequestVersion(),
-                            VersionPolicy = connection.Protocol.VersionPolicy(),
+                            Version = connection.HttpVersion.RequestVersion(),
+                            VersionPolicy = connection.HttpVersion.VersionPolicy(),
                         },
                         connection.Tls.Sni is { } sni ? new ForwardingTransformer(preserveHost, sni) : transformer);
                 }
