@@ -16,13 +16,15 @@ public sealed class UpstreamConnectionConfigTests : IDisposable
 
     public UpstreamConnectionConfigTests()
     {
+        var now = DateTimeOffset.UtcNow;
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=config test CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // The CA outlives the certificate it signs (CertificateRequest.Create refuses a later notAfter).
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(2));
         _ca = Write("ca.pem", ca.ExportCertificatePem());
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var client = new CertificateRequest("CN=proxy", key, HashAlgorithmName.SHA256).Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3]);
+        using var client = new CertificateRequest("CN=proxy", key, HashAlgorithmName.SHA256).Create(ca, now.AddHours(-1), now.AddDays(1), [1, 2, 3]);
         _clientCertificate = Write("client.crt", client.ExportCertificatePem());
         _clientKey = Write("client.key", key.ExportPkcs8PrivateKeyPem());
     }

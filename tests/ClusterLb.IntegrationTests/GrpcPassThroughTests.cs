@@ -34,7 +34,7 @@ public sealed class GrpcPassThroughTests(ITestOutputHelper output) : IDisposable
             Service("h2c", UpstreamConnectionSettings.Default with { HttpVersion = UpstreamHttpVersion.Http2 }, h2c.Url),
             // https: auto asks for HTTP/2 through ALPN; the backend's certificate is checked against the test CA.
             Service("tls", UpstreamConnectionSettings.Default with { Tls = new UpstreamTlsSettings("grpc.test", true, _ca.CaFile, null, null) }, tls.Url),
-            // What happens without protocol = http2: auto speaks HTTP/1.1 to a cleartext host, which an h2c-only gRPC server refuses.
+            // What happens without http-version = http2: auto speaks HTTP/1.1 to a cleartext host, which an h2c-only gRPC server refuses.
             Service("h1", UpstreamConnectionSettings.Default, h2c.Url));
 
         // The h2c pool's health checks are HTTP/2 too (an h2c-only backend cannot answer HTTP/1.1 probes).
