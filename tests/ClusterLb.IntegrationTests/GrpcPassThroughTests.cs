@@ -16,7 +16,7 @@ namespace ClusterLb.IntegrationTests;
 
 /// <summary>
 /// A Grpc.Net.Client client through the proxy's h2c listener to Grpc.AspNetCore backends: unary, server-streaming and
-/// bidirectional calls arrive whole and in order, with their trailers and statuses, over h2c (<c>protocol = http2</c>)
+/// bidirectional calls arrive whole and in order, with their trailers and statuses, over h2c (<c>http-version = http2</c>)
 /// and over https with ALPN h2.
 /// </summary>
 public sealed class GrpcPassThroughTests(ITestOutputHelper output) : IDisposable
