@@ -9,7 +9,8 @@
 #   (sampled at 0) on, to measure what observing costs (plain clusterlb: /metrics on, as by default);
 #   clusterlb-access-log and clusterlb-tracing add only the one (on top of the default /metrics); clusterlb-no-pgo turns dynamic
 #   PGO off (DOTNET_TieredPGO=0) and clusterlb-threadpool runs socket completions on the thread pool (.NET's
-#   default; ClusterLb's is inline), to measure what those two defaults bring
+#   default; ClusterLb's is inline), to measure what those two defaults bring; clusterlb-pool-client gives the pool
+#   a keepalive block of its own (the default values), so requests go through its own client, picked by pool id
 #
 # Method (the one in shared/reference/perf-anchors.md): wrk pinned to core 0, every proxy pinned to core 1, the
 # backend (one nginx worker serving two ports) unpinned; each measurement is preceded by a warm-up with the same
@@ -43,11 +44,11 @@ mkdir -p "$work"/{logs,tmp,results}
 declare -A port=([backend1]=19001 [backend2]=19002 [nginx]=18081 [haproxy]=18082 [yarp]=18083 [clusterlb]=18084
   [clusterlb-least-request]=18085 [clusterlb-p2c]=18086 [clusterlb-peak-ewma]=18087 [clusterlb-hash]=18088
   [clusterlb-bare]=18089 [clusterlb-observed]=18090 [clusterlb-access-log]=18091 [clusterlb-tracing]=18092
-  [clusterlb-no-pgo]=18110 [clusterlb-threadpool]=18111)
+  [clusterlb-no-pgo]=18110 [clusterlb-threadpool]=18111 [clusterlb-pool-client]=18112)
 declare -A method=([clusterlb]=round-robin [clusterlb-least-request]=least-request [clusterlb-p2c]=p2c
   [clusterlb-peak-ewma]=peak-ewma [clusterlb-hash]=hash [clusterlb-bare]=round-robin [clusterlb-observed]=round-robin
   [clusterlb-access-log]=round-robin [clusterlb-tracing]=round-robin [clusterlb-no-pgo]=round-robin
-  [clusterlb-threadpool]=round-robin)
+  [clusterlb-threadpool]=round-robin [clusterlb-pool-client]=round-robin)
 declare -A pid=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -230,6 +231,7 @@ for t in "${!method[@]}"; do
   [ "$t" = clusterlb-tracing ] && extra=(CLB_BENCH_TRACING=on)
   [ "$t" = clusterlb-no-pgo ] && extra=(DOTNET_TieredPGO=0)
   [ "$t" = clusterlb-threadpool ] && extra=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0)
+  [ "$t" = clusterlb-pool-client ] && extra=(CLB_BENCH_POOL_IDLE_TIMEOUT=60s)
   [ "${PROFILE:-}" = "$t" ] && extra+=(DOTNET_PerfMapEnabled=1)
   start "$t" 1 env CLB_BENCH_NAME="$t" CLB_BENCH_PROXY_PORT="${port[$t]}" CLB_BENCH_ADMIN_PORT="$((port[$t] + 10))" \
     CLB_BENCH_METHOD="${method[$t]}" "${extra[@]}" ${CLUSTERLB_ENV:-} \

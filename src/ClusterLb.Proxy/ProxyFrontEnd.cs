@@ -26,7 +26,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly ProxySettings _settings;
     private readonly KestrelListener _proxy;
     private readonly KestrelListener _admin;
-    private readonly HttpMessageInvoker _client;
+    private readonly UpstreamClients _upstreams;
     private readonly ProxyMetrics _metrics;
     private readonly MetricsExporter? _exporter;
     private readonly AccessLog? _accessLog;
@@ -37,7 +37,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly IReadOnlyList<IStreamListener> _streams;
     private readonly StreamMetrics _streamMetrics;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, HttpMessageInvoker client, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health, IReadOnlyList<IStreamListener> streams, StreamMetrics streamMetrics)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, UpstreamClients upstreams, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health, IReadOnlyList<IStreamListener> streams, StreamMetrics streamMetrics)
     {
         _streams = streams;
         _streamMetrics = streamMetrics;
@@ -49,7 +49,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         _settings = settings;
         _proxy = proxy;
         _admin = admin;
-        _client = client;
+        _upstreams = upstreams;
         _metrics = metrics;
         _logger = logger;
     }
@@ -92,7 +92,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         INodeHealth? health = null,
         object? meterScope = null)
     {
-        var client = UpstreamClientFactory.Create(settings.Upstream);
+        var upstreams = UpstreamClients.Create(settings.Upstream, balancing, settings.PreserveHost);
         var accessLog = settings.AccessLog.Enabled ? new AccessLog(settings.AccessLog, loggerFactory.CreateLogger<AccessLog>()) : null;
         var metrics = new ProxyMetrics(handles.Values.ToList(), meterScope, accessLog);
         var clients = new ClientAddressResolver(settings.ClientAddress);
@@ -107,8 +107,6 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 ? (IStreamListener)new TcpProxyListener(s, handles[s.Name], streamMetrics, loggerFactory.CreateLogger<TcpProxyListener>())
                 : new UdpProxyListener(s, handles[s.Name], streamMetrics, loggerFactory.CreateLogger<UdpProxyListener>()))
             .ToList();
-        var requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.Upstream.ActivityTimeout };
-        var transformer = new ForwardingTransformer(settings.PreserveHost);
 
         var proxyEndpoints = new List<(ListenerSettings, HttpProtocols)> { (settings.Http, HttpProtocols.Http1) };
         if (settings.Http2 is { } http2)
@@ -126,9 +124,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 var handler = new ProxyRequestHandler(
                     matcher,
                     sp.GetRequiredService<IHttpForwarder>(),
-                    client,
-                    requestConfig,
-                    transformer,
+                    upstreams,
                     recorder,
                     clients,
                     sp.GetRequiredService<ILogger<ProxyRequestHandler>>());
@@ -158,7 +154,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 exporter,
                 probes).InvokeAsync));
 
-        return new ProxyFrontEnd(settings, proxy, admin, client, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes, streams, streamMetrics);
+        return new ProxyFrontEnd(settings, proxy, admin, upstreams, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes, streams, streamMetrics);
     }
 
     private static RequestDelegate Traced(ProxyTracing? tracing, RequestDelegate admin) =>
@@ -218,7 +214,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         await _proxy.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
         _streamMetrics.Dispose();
-        _client.Dispose();
+        _upstreams.Dispose();
         _exporter?.Dispose();
         _tracing?.Dispose();
         if (_accessLog is not null)

@@ -44,24 +44,38 @@ public sealed class RequestPathAllocationTests(ITestOutputHelper output)
         Assert.InRange(with - without, -8, 8);
     }
 
-    private static double Measure(bool metricsExported)
+    [Fact]
+    public void A_pool_with_its_own_client_allocates_nothing_more_per_request()
+    {
+        var shared = Measure(metricsExported: false);
+        var own = Measure(metricsExported: false, ownClient: true);
+        output.WriteLine($"{shared:0} B per request on the shared client, {own:0} B on a pool's own client (keepalive block)");
+        Assert.InRange(own - shared, -8, 8);
+    }
+
+    private static double Measure(bool metricsExported, bool ownClient = false)
     {
         var hosts = ImmutableArray.Create(Host("b1"), Host("b2"));
         var handle = new RouteHandle("web");
         handle.Publish(new RoutingSnapshot("web", 1, [new PoolRoute("main", 0, new RoundRobinPolicy(), hosts, hosts)]));
         var services = new[] { new ServiceSettings("web", ServiceMatch.Any, []) };
+        // A pool with its own keepalive block gets its own client: the request path looks it up by pool id.
+        var pool = new PoolSettings("main", BalancingMethod.RoundRobin, 0, [.. hosts.Select(h => new HostSettings(h.Id, h.Address))], HealthCheckSettings.Default, PassiveHealthSettings.Default)
+        {
+            Connection = UpstreamConnectionSettings.Default with { Keepalive = new KeepaliveSettings(16, null) },
+        };
+        var configured = new BalancingSettings(ownClient ? [new ServiceSettings("web", ServiceMatch.Any, [pool])] : []);
         var handles = new Dictionary<string, RouteHandle> { ["web"] = handle };
         var scope = new object();
         using var metrics = new ProxyMetrics(handles.Values, scope);
         using var exporter = metricsExported ? new MetricsExporter(MetricsSettings.Default with { RuntimeMetrics = false }, scope) : null;
         var clients = new ClientAddressResolver(ClientAddressSettings.None);
-        using var client = new HttpMessageInvoker(new SocketsHttpHandler());
+        using var upstreams = UpstreamClients.Create(UpstreamSettings.Default, configured, preserveHost: false);
+        Assert.Equal(ownClient, !ReferenceEquals(upstreams.Default, upstreams.For(hosts[0])));
         var handler = new ProxyRequestHandler(
             new ServiceMatcher(services, handles),
             new AnswersAtOnce(),
-            client,
-            ForwarderRequestConfig.Empty,
-            new ForwardingTransformer(preserveHost: false),
+            upstreams,
             new RequestRecorder(metrics, clients),
             clients,
             NullLogger<ProxyRequestHandler>.Instance);

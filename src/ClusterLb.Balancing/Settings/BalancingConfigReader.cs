@@ -12,7 +12,7 @@ namespace ClusterLb.Balancing.Settings;
 /// Health-check settings layer like nginx/HAProxy defaults: a pool's <c>health-check</c> block falls back to its
 /// service's, which falls back to <c>clusterlb.health-check</c>.
 /// </remarks>
-public static class BalancingConfigReader
+public static partial class BalancingConfigReader
 {
     /// <summary>Reads and validates the balancing part of a resolved configuration.</summary>
     /// <exception cref="SettingsException">Invalid or missing settings (every problem, with its location).</exception>
@@ -134,6 +134,7 @@ public static class BalancingConfigReader
         {
             Options = ReadOptions(pool),
             Discovery = pool.HasPath("discovery") ? DiscoveryConfigReader.Read(pool.GetConfig("discovery"), pool.GetValue("discovery")!.Origin) : null,
+            Connection = ReadConnection(pool),
         };
     }
 

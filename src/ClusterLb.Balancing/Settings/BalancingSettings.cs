@@ -184,7 +184,29 @@ public sealed record BalancingSettings(ImmutableArray<ServiceSettings> Services)
             errors.Add($"{at}.discovery.scheme: an HTTP service's hosts are http:// or https:// addresses.");
         }
         ValidateChecks(pool.HealthCheck, pool.Passive, at, errors);
+        ValidateConnection(pool.Connection, at, errors);
         errors.AddRange(BalancingOptionsRules.Check(pool.Method, pool.Options).Select(p => $"{at}.{p.Option}: {p.Reason}."));
+    }
+
+    private static void ValidateConnection(UpstreamConnectionSettings connection, string at, List<string> errors)
+    {
+        var (tls, keepalive) = (connection.Tls, connection.Keepalive);
+        if (tls.Sni is { } sni && Uri.CheckHostName(sni) != UriHostNameType.Dns)
+        {
+            errors.Add($"{at}.tls.sni: '{sni}' is not a DNS name.");
+        }
+        if (tls.ClientKeyFile is not null && tls.ClientCertificateFile is null)
+        {
+            errors.Add($"{at}.tls.client-key: needs tls.client-certificate, the certificate it belongs to.");
+        }
+        if (keepalive.MaxConnections < 0)
+        {
+            errors.Add($"{at}.keepalive.max-connections: must be 0 (unbounded) or more (was {keepalive.MaxConnections}).");
+        }
+        if (keepalive.IdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{at}.keepalive.idle-timeout: must be positive (was {keepalive.IdleTimeout}).");
+        }
     }
 
     private static void ValidateRetries(RetrySettings retries, string at, List<string> errors)

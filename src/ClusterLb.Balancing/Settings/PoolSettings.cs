@@ -23,6 +23,12 @@ public sealed record PoolSettings(
     /// <summary>Where hosts beside the static ones come from (<c>discovery { type = dns, ... }</c>); null for none.</summary>
     public Discovery.DiscoverySettings? Discovery { get; init; }
 
+    /// <summary>
+    /// How the proxy connects to the hosts (<c>http-version</c>, <c>tls { }</c>, <c>keepalive { }</c>): configured pools only;
+    /// pools created through the admin API get <see cref="UpstreamConnectionSettings.Default"/>.
+    /// </summary>
+    public UpstreamConnectionSettings Connection { get; init; } = UpstreamConnectionSettings.Default;
+
     /// <summary>True when at least two hosts have different weights.</summary>
     public bool HasUnequalWeights => Hosts.Length > 1 && Hosts.Any(h => h.Weight != Hosts[0].Weight);
 }

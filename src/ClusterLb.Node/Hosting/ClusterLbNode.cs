@@ -2,7 +2,9 @@ using System.Net;
 using System.Reflection;
 using Akka;
 using Akka.Actor;
+using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Routing;
+using ClusterLb.Balancing.Upstreams;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using ClusterLb.Runtime.Audit;
@@ -28,17 +30,17 @@ namespace ClusterLb.Node.Hosting;
 public sealed partial class ClusterLbNode : IAsyncDisposable
 {
     private readonly ProxyFrontEnd _frontEnd;
-    private readonly HttpMessageInvoker _probeClient;
+    private readonly HealthProbeClients _probes;
     private readonly ILogger _logger;
     private static readonly TimeSpan AuditTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReplicatorLoadTimeout = TimeSpan.FromSeconds(60);
     private int _disposed;
 
-    private ClusterLbNode(ActorSystem system, ProxyFrontEnd frontEnd, HttpMessageInvoker probeClient, IReadOnlyDictionary<string, RouteHandle> handles, ILogger logger)
+    private ClusterLbNode(ActorSystem system, ProxyFrontEnd frontEnd, HealthProbeClients probes, IReadOnlyDictionary<string, RouteHandle> handles, ILogger logger)
     {
         System = system;
         _frontEnd = frontEnd;
-        _probeClient = probeClient;
+        _probes = probes;
         Handles = handles;
         _logger = logger;
     }
@@ -80,15 +82,26 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     {
         cancellation.ThrowIfCancellationRequested();
         var logger = loggerFactory.CreateLogger<ClusterLbNode>();
-        var system = await NodeActorSystem.StartAsync(settings, loggerFactory).ConfigureAwait(false);
-        var probeClient = new HttpMessageInvoker(new SocketsHttpHandler
+        // Health probes reach each pool as its proxied requests do: the pool's TLS (CA, client certificate, SNI).
+        HealthProbeClients probes;
+        try
         {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = settings.Proxy.Upstream.ConnectTimeout,
-        });
+            probes = HealthProbeClients.Create(settings.Balancing, settings.Proxy.Upstream.ConnectTimeout);
+        }
+        catch (UpstreamTlsException ex)
+        {
+            throw new NodeStartException($"a pool's upstream TLS cannot be set up: {ex.Message}", ex);
+        }
+        ActorSystem system;
+        try
+        {
+            system = await NodeActorSystem.StartAsync(settings, loggerFactory).ConfigureAwait(false);
+        }
+        catch
+        {
+            probes.Dispose();
+            throw;
+        }
 
         ProxyFrontEnd? frontEnd = null;
         IActorRef? recordedStart = null;
@@ -119,7 +132,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 throw new NodeStartException($"cannot load the durable registry under {Path.GetFullPath(settings.DataDirectory)}: {ex.Message}", ex);
             }
             var handles = BalancerActor.CreateHandles(settings.Balancing);
-            var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probeClient, replica, registrySettings), BalancerActor.Name);
+            var balancer = system.ActorOf(BalancerActor.Props(settings.Balancing, handles, probes, replica, registrySettings), BalancerActor.Name);
             var registry = new RegistryAdmin(replica, settings.Balancing, registrySettings, balancer);
             await Task.WhenAll(handles.Values.Select(h => h.FirstPublished)).WaitAsync(registrySettings.SeedReadTimeout + TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
             // After the seeding above: discovery writes into pools the registry already holds.
@@ -146,6 +159,10 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             catch (InvalidOperationException ex) when (ex.InnerException is IOException or UnauthorizedAccessException)
             {
                 throw new NodeStartException(ex.Message, ex);
+            }
+            catch (UpstreamTlsException ex)
+            {
+                throw new NodeStartException($"a pool's upstream TLS cannot be set up: {ex.Message}", ex);
             }
             // node-start is stored before the listeners bind, so the log never shows traffic before the node started.
             try
@@ -185,7 +202,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 return Done.Instance;
             });
 
-            var result = new ClusterLbNode(system, frontEnd, probeClient, handles, logger) { AuditLog = auditLog, Registry = registry };
+            var result = new ClusterLbNode(system, frontEnd, probes, handles, logger) { AuditLog = auditLog, Registry = registry };
             LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
             return result;
         }
@@ -200,7 +217,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
                 await frontEnd.DisposeAsync().ConfigureAwait(false);
             }
             await system.Terminate().ConfigureAwait(false);
-            probeClient.Dispose();
+            probes.Dispose();
             throw;
         }
     }
@@ -257,7 +274,7 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
         }
         await ShutdownAsync().ConfigureAwait(false);
         await _frontEnd.DisposeAsync().ConfigureAwait(false);
-        _probeClient.Dispose();
+        _probes.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} (ClusterLb {Version}) routing {Services} services: proxy {ProxyUrl}, status {AdminUrl}status")]

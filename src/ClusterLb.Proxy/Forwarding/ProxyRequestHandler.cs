@@ -23,9 +23,7 @@ namespace ClusterLb.Proxy.Forwarding;
 public sealed partial class ProxyRequestHandler(
     ServiceMatcher matcher,
     IHttpForwarder forwarder,
-    HttpMessageInvoker client,
-    ForwarderRequestConfig requestConfig,
-    HttpTransformer transformer,
+    UpstreamClients upstreams,
     RequestRecorder recorder,
     ClientAddressResolver clients,
     ILogger<ProxyRequestHandler> logger)
@@ -93,6 +91,10 @@ public sealed partial class ProxyRequestHandler(
                     {
                         await WritePlainAsync(context, heldBack, $"upstream {host.ServiceName}/{host.PoolId}/{host.Id} answered {heldBack} and no other host could take the retry").ConfigureAwait(false);
                     }
+                    else if (!context.Response.HasStarted && TlsFailure(context) is { } tls)
+                    {
+                        await WritePlainAsync(context, StatusCodes.Status502BadGateway, $"upstream {host.ServiceName}/{host.PoolId}/{host.Id}: TLS handshake failed: {tls}").ConfigureAwait(false);
+                    }
                     break;
                 }
                 attempts++;
@@ -152,7 +154,8 @@ public sealed partial class ProxyRequestHandler(
         var error = ForwarderError.None;
         try
         {
-            error = await forwarder.SendAsync(context, host.DestinationPrefix, client, requestConfig, transformer).ConfigureAwait(false);
+            var pool = upstreams.For(host);
+            error = await forwarder.SendAsync(context, host.DestinationPrefix, pool.Invoker, pool.Config, pool.Transformer).ConfigureAwait(false);
         }
         finally
         {
@@ -164,7 +167,8 @@ public sealed partial class ProxyRequestHandler(
             recorder.Attempted(host, elapsed);
             if (error != ForwarderError.None)
             {
-                LogForwardError(host.ServiceName, host.PoolId, host.Id, error, context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);
+                var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+                LogForwardError(host.ServiceName, host.PoolId, host.Id, error, TlsFailure(context) is { } tls ? $"TLS handshake failed: {tls}" : exception?.Message);
             }
         }
         return (error, retryStatus?.HeldBack ?? 0, elapsed);
@@ -198,12 +202,22 @@ public sealed partial class ProxyRequestHandler(
         return idempotent && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true;
     }
 
+    /// <summary>
+    /// The request never reached its host: no connection, or a TLS handshake that failed (a certificate that does not
+    /// verify is the host's fault, like a refused connection: a passive failure, and any request may go elsewhere).
+    /// </summary>
     private static bool IsConnectFailure(HttpContext context)
     {
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        return exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+        return exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError }
             || exception?.InnerException is SocketException;
     }
+
+    /// <summary>Why the TLS handshake with the host failed, or null when it did not.</summary>
+    private static string? TlsFailure(HttpContext context) =>
+        context.Features.Get<IForwarderErrorFeature>()?.Exception is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } ex
+            ? ex.InnerException?.Message ?? ex.Message
+            : null;
 
     private static Task WritePlainAsync(HttpContext context, int status, string reason)
     {

@@ -1,30 +1,30 @@
 using System.Diagnostics;
-using System.Net;
+using ClusterLb.Balancing.Settings;
+using ClusterLb.Balancing.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ClusterLb.Proxy.Forwarding;
 
-/// <summary>Creates the one pooled outbound client every service shares (keepalive connections per backend).</summary>
+/// <summary>Creates the pooled outbound clients requests are forwarded with (keepalive connections per backend).</summary>
 public static class UpstreamClientFactory
 {
-    /// <summary>A client configured the way YARP recommends for forwarding: no proxy, redirects, cookies or decompression.</summary>
-    public static HttpMessageInvoker Create(UpstreamSettings settings)
+    /// <summary>The client pools without their own connection settings share.</summary>
+    public static HttpMessageInvoker Create(UpstreamSettings settings) => Create(settings, UpstreamConnectionSettings.Default);
+
+    /// <summary>
+    /// A client for a pool's <paramref name="connection"/> (TLS, keepalive over <paramref name="settings"/>), configured
+    /// the way YARP recommends for forwarding, and sending the request's trace context on.
+    /// </summary>
+    /// <exception cref="UpstreamTlsException">A TLS file cannot be used.</exception>
+    public static HttpMessageInvoker Create(UpstreamSettings settings, UpstreamConnectionSettings connection)
     {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = settings.ConnectTimeout,
-            PooledConnectionIdleTimeout = settings.PooledConnectionIdleTimeout,
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
-        };
-        if (settings.MaxConnectionsPerServer > 0)
-        {
-            handler.MaxConnectionsPerServer = settings.MaxConnectionsPerServer;
-        }
+        var keepalive = connection.Keepalive;
+        var handler = UpstreamHandlerFactory.Create(
+            connection.Tls,
+            settings.ConnectTimeout,
+            keepalive.MaxConnections ?? settings.MaxConnectionsPerServer,
+            keepalive.IdleTimeout ?? settings.PooledConnectionIdleTimeout);
+        handler.ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current);
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
@@ -18,7 +19,7 @@ public sealed class BalancerActor : ReceiveActor
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(4);
     private readonly BalancingSettings _settings;
     private readonly IReadOnlyDictionary<string, RouteHandle> _handles;
-    private readonly HttpMessageInvoker _probeClient;
+    private readonly HealthProbeClients _probes;
     private readonly RegistryReplica? _replica;
     private readonly RegistrySettings _registry;
     private readonly Dictionary<string, IActorRef> _routers = new(StringComparer.Ordinal);
@@ -28,11 +29,11 @@ public sealed class BalancerActor : ReceiveActor
     /// Creates the balancer; <paramref name="handles"/> holds one handle per service name. Without
     /// <paramref name="replica"/> the registry lives in this actor system's distributed-data replicator.
     /// </summary>
-    public BalancerActor(BalancingSettings settings, IReadOnlyDictionary<string, RouteHandle> handles, HttpMessageInvoker probeClient, RegistryReplica? replica = null, RegistrySettings? registry = null)
+    public BalancerActor(BalancingSettings settings, IReadOnlyDictionary<string, RouteHandle> handles, HealthProbeClients probes, RegistryReplica? replica = null, RegistrySettings? registry = null)
     {
         _settings = settings;
         _handles = handles;
-        _probeClient = probeClient;
+        _probes = probes;
         _replica = replica;
         _registry = registry ?? new RegistrySettings();
         Receive<GetBalancerStatus>(_ => ReplyStatus());
@@ -44,8 +45,8 @@ public sealed class BalancerActor : ReceiveActor
     public const string Name = "balancer";
 
     /// <summary>Props for the balancer.</summary>
-    public static Props Props(BalancingSettings settings, IReadOnlyDictionary<string, RouteHandle> handles, HttpMessageInvoker probeClient, RegistryReplica? replica = null, RegistrySettings? registry = null) =>
-        Akka.Actor.Props.Create(() => new BalancerActor(settings, handles, probeClient, replica, registry));
+    public static Props Props(BalancingSettings settings, IReadOnlyDictionary<string, RouteHandle> handles, HealthProbeClients probes, RegistryReplica? replica = null, RegistrySettings? registry = null) =>
+        Akka.Actor.Props.Create(() => new BalancerActor(settings, handles, probes, replica, registry));
 
     /// <summary>Creates one handle per service, for the front end and the routers to share.</summary>
     public static IReadOnlyDictionary<string, RouteHandle> CreateHandles(BalancingSettings settings) =>
@@ -59,7 +60,7 @@ public sealed class BalancerActor : ReceiveActor
         _latest = null;
         foreach (var service in _settings.Services)
         {
-            _routers[service.Name] = Context.ActorOf(RouterActor.Props(service, _handles[service.Name], _probeClient, replica.Node), $"router-{service.Name}");
+            _routers[service.Name] = Context.ActorOf(RouterActor.Props(service, _handles[service.Name], _probes, replica.Node), $"router-{service.Name}");
         }
         Context.ActorOf(RegistryFollowerActor.Props(_settings, replica, _registry), "registry");
     }

@@ -36,7 +36,7 @@ public sealed class HealthCheckerActor : ReceiveActor, IWithTimers
         _poolId = pool.Id;
         _hostId = host.Id;
         _pool = pool;
-        _probe = HealthProbes.For(host.Address, pool.HealthCheck, probeClient);
+        _probe = HealthProbes.For(host.Address, pool.HealthCheck, probeClient, pool.Connection);
         _tracker = new HealthTracker(pool.HealthCheck, pool.Passive, initial);
 
         Receive<RunProbe>(_ => StartProbe());

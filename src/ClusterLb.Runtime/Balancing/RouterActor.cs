@@ -31,7 +31,7 @@ public sealed class RouterActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
     private readonly ServiceSettings _service;
     private readonly RouteHandle _handle;
-    private readonly HttpMessageInvoker _probeClient;
+    private readonly HealthProbeClients _probes;
     private readonly string _node;
     private readonly Dictionary<string, PoolSettings> _configured;
     private readonly Dictionary<string, PoolState> _pools = new(StringComparer.Ordinal);
@@ -41,11 +41,11 @@ public sealed class RouterActor : ReceiveActor, IWithTimers
     private readonly ILogger _log;
 
     /// <summary>Creates the router for <paramref name="service"/>, publishing to <paramref name="handle"/>.</summary>
-    public RouterActor(ServiceSettings service, RouteHandle handle, HttpMessageInvoker probeClient, string node)
+    public RouterActor(ServiceSettings service, RouteHandle handle, HealthProbeClients probes, string node)
     {
         _service = service;
         _handle = handle;
-        _probeClient = probeClient;
+        _probes = probes;
         _node = node;
         _log = Context.System.Logger<RouterActor>();
         _configured = service.Pools.ToDictionary(p => p.Id, StringComparer.Ordinal);
@@ -60,8 +60,8 @@ public sealed class RouterActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for a router.</summary>
-    public static Props Props(ServiceSettings service, RouteHandle handle, HttpMessageInvoker probeClient, string node) =>
-        Akka.Actor.Props.Create(() => new RouterActor(service, handle, probeClient, node));
+    public static Props Props(ServiceSettings service, RouteHandle handle, HealthProbeClients probes, string node) =>
+        Akka.Actor.Props.Create(() => new RouterActor(service, handle, probes, node));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -118,7 +118,7 @@ public sealed class RouterActor : ReceiveActor, IWithTimers
     {
         var health = initial || !pool.HealthCheck.Enabled ? HostHealth.Up : HostHealth.Down;
         // A replaced checker may still hold its name while stopping; a sequence number keeps names unique.
-        var checker = Context.ActorOf(HealthCheckerActor.Props(_service.Name, pool, host, _probeClient, health), $"health-{pool.Id}-{host.Id}-{++_checkers}");
+        var checker = Context.ActorOf(HealthCheckerActor.Props(_service.Name, pool, host, _probes.For(pool.Connection.Tls), health), $"health-{pool.Id}-{host.Id}-{++_checkers}");
         return (checker, health);
     }
 

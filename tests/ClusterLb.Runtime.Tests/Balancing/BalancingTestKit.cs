@@ -40,7 +40,7 @@ public abstract class BalancingTestKit : ClusterTestKit
     {
         var settings = new BalancingSettings([new ServiceSettings("web", ServiceMatch.Any, [.. pools])]).Validate();
         var handles = BalancerActor.CreateHandles(settings);
-        var balancer = Sys.ActorOf(BalancerActor.Props(settings, handles, _client, RegistryReplica.Of(Sys), new RegistrySettings()), BalancerActor.Name);
+        var balancer = Sys.ActorOf(BalancerActor.Props(settings, handles, new HealthProbeClients(_client), RegistryReplica.Of(Sys), new RegistrySettings()), BalancerActor.Name);
         await handles["web"].FirstPublished.WaitAsync(Deadline);
         return (balancer, handles["web"]);
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using ClusterLb.Balancing.Health;
 using ClusterLb.Balancing.Registry;
 using ClusterLb.Balancing.Routing;
 using ClusterLb.Balancing.Settings;
@@ -33,7 +34,7 @@ public abstract class RegistryTestKit(string extraHocon = "") : ClusterTestKit(e
         var settings = new RegistrySettings { WriteTimeout = writeTimeout ?? TimeSpan.FromSeconds(3), SeedReadTimeout = TimeSpan.FromSeconds(1) };
         var replica = RegistryReplica.Of(system);
         var handles = BalancerActor.CreateHandles(Config);
-        var balancer = system.ActorOf(BalancerActor.Props(Config, handles, _probes, replica, settings), BalancerActor.Name);
+        var balancer = system.ActorOf(BalancerActor.Props(Config, handles, new HealthProbeClients(_probes), replica, settings), BalancerActor.Name);
         await handles["web"].FirstPublished.WaitAsync(Deadline);
         return new RegistryNode(system, replica, handles["web"], new RegistryAdmin(replica, Config, settings, balancer));
     }
