@@ -122,17 +122,15 @@ internal sealed partial class TcpProxyConnection
             last = host;
             RouteHandle.Track(host);
             var started = Stopwatch.GetTimestamp();
-            var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var timeout = new CancellationTokenSource(_settings.ConnectTimeout);
             try
             {
-                await upstream.ConnectAsync(host.Address.IdnHost, host.Address.Port, timeout.Token).ConfigureAwait(false);
+                var upstream = await HostSockets.ConnectAsync(host.Address, SocketType.Stream, ProtocolType.Tcp, timeout.Token).ConfigureAwait(false);
                 _metrics.Started(_service.Name, "tcp", host.PoolId, host.Id, StreamOutcomes.Proxied);
                 return (host, upstream, Stopwatch.GetElapsedTime(started));
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
-                upstream.Dispose();
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 RouteHandle.Complete(host, new RequestOutcome(0, elapsed, ConnectFailed: true));
                 var reason = ex is SocketException socket ? socket.SocketErrorCode.ToString() : $"timed out after {_settings.ConnectTimeout.TotalMilliseconds:0} ms";

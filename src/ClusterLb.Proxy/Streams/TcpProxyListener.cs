@@ -135,23 +135,27 @@ public sealed partial class TcpProxyListener : IStreamListener
             client.NoDelay = true;
             var connection = new TcpProxyConnection(client, _service, _handle, _metrics, _logger);
             _connections[connection] = connection.Completion;
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await connection.RunAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    LogConnectionFailed(_service.Name, ex);
-                    connection.Abort();
-                }
-                finally
-                {
-                    _connections.TryRemove(connection, out Task? _);
-                    connection.Completed();
-                }
-            });
+            // Started here rather than through Task.Run: the connection runs on this thread until its connect is
+            // pending, which saves a thread-pool hop and its wake-ups per connection (measured in bench/tcp).
+            _ = RunAsync(connection);
+        }
+    }
+
+    private async Task RunAsync(TcpProxyConnection connection)
+    {
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogConnectionFailed(_service.Name, ex);
+            connection.Abort();
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out Task? _);
+            connection.Completed();
         }
     }
 

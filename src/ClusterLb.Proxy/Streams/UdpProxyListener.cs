@@ -178,16 +178,15 @@ public sealed partial class UdpProxyListener : IStreamListener
             tried[attempt] = host;
             RouteHandle.Track(host);
             var started = Stopwatch.GetTimestamp();
-            var upstream = new Socket(SocketType.Dgram, ProtocolType.Udp);
+            Socket upstream;
             try
             {
                 using var timeout = new CancellationTokenSource(_settings.ConnectTimeout);
-                await upstream.ConnectAsync(host.Address.IdnHost, host.Address.Port, timeout.Token).ConfigureAwait(false);
+                upstream = await HostSockets.ConnectAsync(host.Address, SocketType.Dgram, ProtocolType.Udp, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
                 // A name that does not resolve, or no route: another host.
-                upstream.Dispose();
                 RouteHandle.Complete(host, new RequestOutcome(0, Stopwatch.GetElapsedTime(started), ConnectFailed: true));
                 LogConnectFailed(_service.Name, host.PoolId, host.Id, ex.Message);
                 continue;
