@@ -9,6 +9,7 @@ using ClusterLb.Proxy.Hosting;
 using ClusterLb.Proxy.Observability;
 using ClusterLb.Proxy.Streams;
 using System.Net;
+using ClusterLb.Proxy.Tls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,11 +37,13 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     private readonly HealthEndpoint _health;
     private readonly IReadOnlyList<IStreamListener> _streams;
     private readonly StreamMetrics _streamMetrics;
+    private readonly CertificateStore? _certificates;
 
-    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, UpstreamClients upstreams, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health, IReadOnlyList<IStreamListener> streams, StreamMetrics streamMetrics)
+    private ProxyFrontEnd(ProxySettings settings, KestrelListener proxy, KestrelListener admin, UpstreamClients upstreams, ProxyMetrics metrics, MetricsExporter? exporter, AccessLog? accessLog, ProxyTracing? tracing, ILogger logger, CancellationTokenSource adminStopping, HealthEndpoint health, IReadOnlyList<IStreamListener> streams, StreamMetrics streamMetrics, CertificateStore? certificates)
     {
         _streams = streams;
         _streamMetrics = streamMetrics;
+        _certificates = certificates;
         _health = health;
         _tracing = tracing;
         _accessLog = accessLog;
@@ -55,10 +58,20 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
     }
 
     /// <summary>The proxy's HTTP/1.1 URL (valid after <see cref="StartAsync"/>).</summary>
-    public Uri HttpUrl => _proxy.UrlFor(HttpProtocols.Http1) ?? throw new InvalidOperationException("The proxy listener is not started.");
+    public Uri HttpUrl => _proxy.UrlFor(HttpName) ?? throw new InvalidOperationException("The proxy listener is not started.");
 
     /// <summary>The proxy's cleartext HTTP/2 (prior knowledge) URL, null when that listener is off.</summary>
-    public Uri? Http2Url => _proxy.UrlFor(HttpProtocols.Http2);
+    public Uri? Http2Url => _proxy.UrlFor(Http2Name);
+
+    /// <summary>The proxy's HTTPS URL (<c>https://</c>), null when that listener is off.</summary>
+    public Uri? HttpsUrl => _proxy.UrlFor(HttpsName);
+
+    /// <summary>The HTTPS listener's certificates (current table, reload state), null when that listener is off.</summary>
+    public CertificateStore? Certificates => _certificates;
+
+    private const string HttpName = "http";
+    private const string Http2Name = "http2";
+    private const string HttpsName = "https";
 
     /// <summary>The admin listener's URL (valid after <see cref="StartAsync"/>).</summary>
     public Uri AdminUrl => _admin.UrlFor(HttpProtocols.Http1) ?? throw new InvalidOperationException("The admin listener is not started.");
@@ -108,13 +121,28 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 : new UdpProxyListener(s, handles[s.Name], streamMetrics, loggerFactory.CreateLogger<UdpProxyListener>()))
             .ToList();
 
-        var proxyEndpoints = new List<(ListenerSettings, HttpProtocols)> { (settings.Http, HttpProtocols.Http1) };
+        var proxyEndpoints = new List<KestrelEndpoint> { new(HttpName, settings.Http, HttpProtocols.Http1) };
         if (settings.Http2 is { } http2)
         {
-            proxyEndpoints.Add((http2, HttpProtocols.Http2));
+            proxyEndpoints.Add(new(Http2Name, http2, HttpProtocols.Http2));
+        }
+        // The certificates load before anything binds: a missing or wrong file stops the start, naming it.
+        CertificateStore? certificates = null;
+        HttpsRedirect? redirect = null;
+        KestrelListener? proxy = null;
+        if (settings.Https is { } https)
+        {
+            certificates = CertificateStore.Load(https, loggerFactory.CreateLogger<CertificateStore>());
+            var tlsLogger = loggerFactory.CreateLogger(typeof(HttpsEndpoint).FullName!);
+            var store = certificates;
+            proxyEndpoints.Add(new(HttpsName, https.Listener, HttpsEndpoint.ProtocolsOf(https.Protocols), o => HttpsEndpoint.Configure(o, https, store, tlsLogger)));
+            if (https.RedirectHttp)
+            {
+                redirect = new HttpsRedirect(() => https.RedirectPort > 0 ? https.RedirectPort : proxy?.UrlFor(HttpsName)?.Port ?? https.Listener.Port);
+            }
         }
 
-        var proxy = KestrelListener.Create(
+        proxy = KestrelListener.Create(
             "clusterlb-proxy",
             proxyEndpoints,
             loggerFactory,
@@ -127,7 +155,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                     upstreams,
                     recorder,
                     clients,
-                    sp.GetRequiredService<ILogger<ProxyRequestHandler>>());
+                    sp.GetRequiredService<ILogger<ProxyRequestHandler>>(),
+                    redirect);
                 // The body is counted around the handler, for the bytes metric and the access log; the request's
                 // span (when tracing is on) encloses both.
                 RequestDelegate counted = context => ResponseBodyCounter.InvokeAsync(context, handler.InvokeAsync);
@@ -146,7 +175,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             _ => { },
             sp => Traced(tracing, new AdminEndpoints(
                 settings.AdminAccess,
-                new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>(), registry),
+                new StatusEndpoint(node, status, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<StatusEndpoint>>(), registry, () => DescribeListeners(settings, proxy!, certificates, streams)),
                 new AuditEndpoint(audit, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<AuditEndpoint>>()),
                 new ClusterEndpoint(cluster, TimeSpan.FromSeconds(5), sp.GetRequiredService<ILogger<ClusterEndpoint>>(), registry),
                 new RegistryEndpoints(registry, audit as IAuditSink, RegistryEndpointsOptions.Default, sp.GetRequiredService<ILogger<RegistryEndpoints>>()),
@@ -154,7 +183,47 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
                 exporter,
                 probes).InvokeAsync));
 
-        return new ProxyFrontEnd(settings, proxy, admin, upstreams, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes, streams, streamMetrics);
+        return new ProxyFrontEnd(settings, proxy, admin, upstreams, metrics, exporter, accessLog, tracing, loggerFactory.CreateLogger<ProxyFrontEnd>(), adminStopping, probes, streams, streamMetrics, certificates);
+    }
+
+    private static IReadOnlyList<ListenerStatus> DescribeListeners(ProxySettings settings, KestrelListener proxy, CertificateStore? certificates, IReadOnlyList<IStreamListener> streams)
+    {
+        var listeners = new List<ListenerStatus>
+        {
+            new(HttpName, proxy.UrlFor(HttpName), ["http/1.1"]) { RedirectsToHttps = settings.Https?.RedirectHttp ?? false },
+        };
+        if (settings.Http2 is not null)
+        {
+            listeners.Add(new(Http2Name, proxy.UrlFor(Http2Name), ["h2c"]));
+        }
+        if (settings.Https is { } https && certificates is not null)
+        {
+            listeners.Add(new(HttpsName, proxy.UrlFor(HttpsName), [.. https.Protocols.Select(p => p.ToString())])
+            {
+                MinTlsVersion = https.MinVersion == TlsMinVersion.Tls13 ? "1.3" : "1.2",
+                Certificates = certificates.Describe(),
+            });
+        }
+        foreach (var stream in streams)
+        {
+            var protocol = stream.Protocol.Name();
+            listeners.Add(new(stream.ServiceName, BoundUrl(stream, protocol), [protocol]));
+        }
+        return listeners;
+    }
+
+    /// <summary>A TCP or UDP service's bound address as <c>tcp://ip:port</c>; null before it is started.</summary>
+    private static Uri? BoundUrl(IStreamListener stream, string scheme)
+    {
+        try
+        {
+            var endpoint = stream.LocalEndPoint;
+            return new UriBuilder(scheme, endpoint.Address.ToString(), endpoint.Port).Uri;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static RequestDelegate Traced(ProxyTracing? tracing, RequestDelegate admin) =>
@@ -169,8 +238,9 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         {
             stream.Start();
         }
+        _certificates?.StartWatching();
         _health.ProxyOpen = true;
-        LogListening(HttpUrl, Http2Url?.ToString() ?? "off", AdminUrl);
+        LogListening(HttpUrl, Http2Url?.ToString() ?? "off", HttpsUrl?.ToString() ?? "off", AdminUrl);
     }
 
     /// <summary>
@@ -212,6 +282,7 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
         }
         await _proxy.DisposeAsync().ConfigureAwait(false);
+        _certificates?.Dispose();
         await _admin.DisposeAsync().ConfigureAwait(false);
         _streamMetrics.Dispose();
         _upstreams.Dispose();
@@ -225,8 +296,8 @@ public sealed partial class ProxyFrontEnd : IAsyncDisposable
         _adminStopping.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening on {HttpUrl} (HTTP/1.1), h2c {Http2Url}; admin on {AdminUrl}")]
-    private partial void LogListening(Uri httpUrl, string http2Url, Uri adminUrl);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening on {HttpUrl} (HTTP/1.1), h2c {Http2Url}, https {HttpsUrl}; admin on {AdminUrl}")]
+    private partial void LogListening(Uri httpUrl, string http2Url, string httpsUrl, Uri adminUrl);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy stopped accepting; draining in-flight requests for at most {DrainTimeout}")]
     private partial void LogDraining(TimeSpan drainTimeout);

@@ -52,6 +52,9 @@ public sealed record ProxySettings(
     /// <summary>OpenTelemetry tracing over OTLP (<c>clusterlb.tracing</c>).</summary>
     public ClusterLb.Proxy.Observability.TracingSettings Tracing { get; init; } = ClusterLb.Proxy.Observability.TracingSettings.Default;
 
+    /// <summary>The optional HTTPS listener (<c>clusterlb.proxy.https</c>): TLS terminated here, certificates by SNI; null when off.</summary>
+    public Tls.HttpsSettings? Https { get; init; }
+
     /// <summary>Limits against abusive clients on the proxy listener(s) (<c>clusterlb.proxy.limits</c>).</summary>
     public ProxyLimits Limits { get; init; } = ProxyLimits.Default;
 

@@ -8,6 +8,7 @@ using ClusterLb.Node.Hosting;
 using ClusterLb.Proxy;
 using ClusterLb.Proxy.Admin;
 using ClusterLb.Proxy.Observability;
+using ClusterLb.Proxy.Tls;
 using ClusterLb.Runtime.Hosting;
 
 namespace ClusterLb.Node.Configuration;
@@ -82,6 +83,18 @@ public static class NodeConfigReader
             ? ReadListener(config, "clusterlb.proxy.http2", "0.0.0.0", 8082, errors)
             : null;
         var admin = ReadListener(config, "clusterlb.admin", "127.0.0.1", 8081, errors);
+        var https = ReadHttps(config, errors);
+        if (https is not null)
+        {
+            foreach (var (other, at) in new[] { (http, "clusterlb.proxy.http"), (http2, "clusterlb.proxy.http2"), (admin, "clusterlb.admin") })
+            {
+                if (other is not null && other.Port != 0 && other.Port == https.Listener.Port && (other.Bind == https.Listener.Bind || other.Bind is "*" or "0.0.0.0" || https.Listener.Bind is "*" or "0.0.0.0"))
+                {
+                    var where = config.GetValue($"{at}.port") is { Origin.Line: > 0 } value ? $" ({value.Origin})" : "";
+                    errors.Add(Located(config, "clusterlb.proxy.https.port", $"is {https.Listener.Port}, as is {at}.port{where}; give each listener its own port"));
+                }
+            }
+        }
         var drain = config.GetDuration("clusterlb.proxy.drain-timeout", d.DrainTimeout);
         if (drain < TimeSpan.Zero)
         {
@@ -116,8 +129,167 @@ public static class NodeConfigReader
             Tracing = ReadTracing(config, errors),
             Limits = ReadLimits(config, errors),
             ClientAddress = ReadClientAddress(config, errors),
+            Https = https,
         };
     }
+
+    private static readonly string[] CertificateKeys = ["certificate", "key", "password", "server-names"];
+
+    /// <summary>
+    /// <c>clusterlb.proxy.https</c>, null when off. Every certificate is loaded here, so <c>config check</c> and
+    /// <c>run</c> refuse a missing file, a key of another certificate or a certificate not meant for servers, each
+    /// naming the key (file:line:col) and the file.
+    /// </summary>
+    private static HttpsSettings? ReadHttps(Config config, List<string> errors)
+    {
+        const string At = "clusterlb.proxy.https";
+        if (!config.GetBool($"{At}.enabled", false))
+        {
+            return null;
+        }
+        var listener = ReadListener(config, At, "0.0.0.0", 8443, errors);
+        var https = config.GetConfig(At);
+        var entries = https.HasPath("certificates") ? https.GetConfigList("certificates") : [];
+        if (entries.Count == 0)
+        {
+            errors.Add(Located(config, $"{At}.enabled",
+                "the HTTPS listener is on but lists no certificates; add certificates = [ { certificate = \"site.crt\", key = \"site.key\" } ]"));
+        }
+        var sources = new List<CertificateSource>();
+        var servedNames = new List<ImmutableArray<string>>();
+        var claimed = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var at = $"{At}.certificates[{i}]";
+            foreach (var unknown in entry.Keys.Where(k => !CertificateKeys.Contains(k)))
+            {
+                errors.Add(Origin(entry, unknown).Format($"{at}.{unknown}: unknown key (a certificate entry has {string.Join(", ", CertificateKeys)})"));
+            }
+            var certificate = entry.GetString("certificate", "").Trim();
+            var key = entry.GetString("key", "").Trim();
+            if (certificate.Length == 0 || key.Length == 0)
+            {
+                errors.Add(entry.Root.Origin.Format($"{at}: needs both certificate (the PEM certificate or chain) and key (its PEM private key)"));
+                continue;
+            }
+            var names = ImmutableArray.CreateBuilder<string>();
+            foreach (var written in entry.GetStringList("server-names", []))
+            {
+                if (ServerNames.Normalize(written, out var problem) is not { } name)
+                {
+                    errors.Add(Origin(entry, "server-names").Format($"{at}.server-names: '{written}' {problem}"));
+                }
+                else if (claimed.TryGetValue(name, out var owner))
+                {
+                    errors.Add(Origin(entry, "server-names").Format($"{at}.server-names: '{written}' is already served by {owner}; a name picks one certificate"));
+                }
+                else
+                {
+                    claimed[name] = at;
+                    names.Add(name);
+                }
+            }
+            var source = new CertificateSource(Path.GetFullPath(certificate), Path.GetFullPath(key), names.ToImmutable())
+            {
+                Password = entry.GetString("password", ""),
+                ConfigPath = at,
+                CertificateOrigin = Origin(entry, "certificate").ToString(),
+                KeyOrigin = Origin(entry, "key").ToString(),
+            };
+            try
+            {
+                var loaded = PemCertificateLoader.Load(source);
+                servedNames.Add(loaded.Names);
+                loaded.Leaf.Dispose();
+            }
+            catch (CertificateLoadException e)
+            {
+                errors.Add(e.Message);
+                servedNames.Add(source.ServerNames);
+            }
+            sources.Add(source);
+        }
+
+        var defaultText = https.GetString("default-certificate", "").Trim();
+        var defaultIndex = 0;
+        if (defaultText.Length > 0)
+        {
+            var wanted = ServerNames.Normalize(defaultText, out _);
+            defaultIndex = sources.FindIndex(s => s.Certificate == Path.GetFullPath(defaultText));
+            if (defaultIndex < 0 && wanted is not null)
+            {
+                defaultIndex = servedNames.FindIndex(n => n.Contains(wanted));
+            }
+            if (defaultIndex < 0)
+            {
+                errors.Add(Located(config, $"{At}.default-certificate",
+                    $"'{defaultText}' is neither a server name nor the certificate file of an entry in {At}.certificates (\"\" = the first entry)"));
+                defaultIndex = 0;
+            }
+        }
+
+        var minText = https.GetString("min-version", "1.2").Trim();
+        TlsMinVersion? min = minText.ToLowerInvariant().Replace("tlsv", "").Replace("tls", "") switch
+        {
+            "1.2" => TlsMinVersion.Tls12,
+            "1.3" => TlsMinVersion.Tls13,
+            _ => null,
+        };
+        if (min is null)
+        {
+            errors.Add(Located(config, $"{At}.min-version", $"must be 1.2 or 1.3 (was '{minText}'; TLS 1.0 and 1.1 are not offered, RFC 8996)"));
+        }
+
+        var protocols = ImmutableArray.CreateBuilder<System.Net.Security.SslApplicationProtocol>();
+        foreach (var text in https.GetStringList("protocols", ["h2", "http/1.1"]))
+        {
+            System.Net.Security.SslApplicationProtocol? protocol = text.Trim().ToLowerInvariant() switch
+            {
+                "h2" => System.Net.Security.SslApplicationProtocol.Http2,
+                "http/1.1" => System.Net.Security.SslApplicationProtocol.Http11,
+                _ => null,
+            };
+            if (protocol is null)
+            {
+                errors.Add(Located(config, $"{At}.protocols", $"'{text}' is not offered; list h2 and/or http/1.1 (ALPN names, in order of preference)"));
+            }
+            else if (!protocols.Contains(protocol.Value))
+            {
+                protocols.Add(protocol.Value);
+            }
+        }
+        if (protocols.Count == 0 && !errors.Any(e => e.Contains($"{At}.protocols", StringComparison.Ordinal)))
+        {
+            errors.Add(Located(config, $"{At}.protocols", "is empty; list h2 and/or http/1.1"));
+        }
+
+        var handshakeTimeout = https.GetDuration("handshake-timeout", TimeSpan.FromSeconds(10));
+        if (handshakeTimeout <= TimeSpan.Zero)
+        {
+            errors.Add(Located(config, $"{At}.handshake-timeout", "must be positive"));
+        }
+        var reloadInterval = https.GetDuration("reload-interval", TimeSpan.FromSeconds(10));
+        if (reloadInterval < TimeSpan.Zero)
+        {
+            errors.Add(Located(config, $"{At}.reload-interval", "must not be negative (0 = watch the files only)"));
+        }
+        var redirectPort = https.GetInt("redirect-port", 0);
+        if (redirectPort is < 0 or > 65535)
+        {
+            errors.Add(Located(config, $"{At}.redirect-port", $"must be between 0 and 65535 (was {redirectPort}; 0 = the HTTPS listener's port)"));
+        }
+        return new HttpsSettings(listener, [.. sources], defaultIndex, min ?? TlsMinVersion.Tls12, protocols.ToImmutable())
+        {
+            HandshakeTimeout = handshakeTimeout > TimeSpan.Zero ? handshakeTimeout : TimeSpan.FromSeconds(10),
+            ReloadInterval = reloadInterval,
+            RedirectHttp = https.GetBool("redirect-http", false),
+            RedirectPort = redirectPort,
+        };
+    }
+
+    private static HoconOrigin Origin(Config entry, string key) =>
+        entry.GetValue(key.Any(c => c is '.' or '"' or ' ') ? $"\"{key.Replace("\"", "\\\"")}\"" : key) is { Origin.Line: > 0 } value ? value.Origin : entry.Root.Origin;
 
     private static TracingSettings ReadTracing(Config config, List<string> errors)
     {

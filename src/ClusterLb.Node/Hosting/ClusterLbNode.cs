@@ -67,6 +67,12 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
     /// <summary>The bound address of TCP or UDP service <paramref name="service"/>.</summary>
     public System.Net.IPEndPoint StreamEndpoint(string service) => _frontEnd.StreamEndpoint(service);
 
+    /// <summary>The proxy's HTTPS URL, null when that listener is off.</summary>
+    public Uri? HttpsUrl => _frontEnd.HttpsUrl;
+
+    /// <summary>The HTTPS listener's certificates, null when that listener is off.</summary>
+    public ClusterLb.Proxy.Tls.CertificateStore? Certificates => _frontEnd.Certificates;
+
     /// <summary>The admin listener's URL (<c>GET /status</c>, <c>GET /api/audit</c>).</summary>
     public Uri AdminUrl => _frontEnd.AdminUrl;
 
@@ -164,6 +170,10 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             {
                 throw new NodeStartException($"a pool's upstream TLS cannot be set up: {ex.Message}", ex);
             }
+            catch (ClusterLb.Proxy.Tls.CertificateLoadException ex)
+            {
+                throw new NodeStartException($"cannot load an HTTPS certificate: {ex.Message}", ex);
+            }
             // node-start is stored before the listeners bind, so the log never shows traffic before the node started.
             try
             {
@@ -203,7 +213,14 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
             });
 
             var result = new ClusterLbNode(system, frontEnd, probes, handles, logger) { AuditLog = auditLog, Registry = registry };
-            LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
+            if (result.HttpsUrl is { } httpsUrl)
+            {
+                LogStartedWithHttps(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, httpsUrl, result.AdminUrl);
+            }
+            else
+            {
+                LogStarted(logger, settings.Name, Version, settings.Balancing.Services.Length, result.ProxyUrl, result.AdminUrl);
+            }
             return result;
         }
         catch (Exception failure)
@@ -279,6 +296,9 @@ public sealed partial class ClusterLbNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} (ClusterLb {Version}) routing {Services} services: proxy {ProxyUrl}, status {AdminUrl}status")]
     private static partial void LogStarted(ILogger logger, string node, string version, int services, Uri proxyUrl, Uri adminUrl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} (ClusterLb {Version}) routing {Services} services: proxy {ProxyUrl} and {HttpsUrl}, status {AdminUrl}status")]
+    private static partial void LogStartedWithHttps(ILogger logger, string node, string version, int services, Uri proxyUrl, Uri httpsUrl, Uri adminUrl);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log could not record node-start-failed")]
     private static partial void LogStartFailedNotRecorded(ILogger logger, Exception exception);

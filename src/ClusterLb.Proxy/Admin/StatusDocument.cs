@@ -22,6 +22,29 @@ public sealed record StatusDocument(NodeStatus Node, string Status, string Detai
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public object? Registry { get; init; }
+
+    /// <summary>The proxy listeners (http, http2, https with its certificates); absent when the front end does not say.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ListenerStatus>? Listeners { get; init; }
+}
+
+/// <summary>One proxy listener in <c>GET /status</c>.</summary>
+/// <param name="Name"><c>http</c>, <c>http2</c> or <c>https</c>; for a tcp or udp service, the service's name.</param>
+/// <param name="Url">Where it is bound.</param>
+/// <param name="Protocols">What it speaks: <c>http/1.1</c>, <c>h2c</c>, or the ALPN list of the HTTPS listener.</param>
+public sealed record ListenerStatus(string Name, Uri? Url, IReadOnlyList<string> Protocols)
+{
+    /// <summary>HTTPS: the oldest TLS version accepted (<c>1.2</c> or <c>1.3</c>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? MinTlsVersion { get; init; }
+
+    /// <summary>HTTP: whether every request is redirected to HTTPS.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RedirectsToHttps { get; init; }
+
+    /// <summary>HTTPS: the certificates, with their names and expiry.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Tls.CertificateStatus>? Certificates { get; init; }
 }
 
 /// <summary>The body of every admin error.</summary>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace ClusterLb.Proxy.Admin;
 
 /// <summary><c>GET /status</c>: the node and every service's pools and hosts, asked from the actors, and the registry version.</summary>
-public sealed partial class StatusEndpoint(NodeInfo node, IStatusSource source, TimeSpan timeout, ILogger logger, IRegistryAdmin? registry = null)
+public sealed partial class StatusEndpoint(NodeInfo node, IStatusSource source, TimeSpan timeout, ILogger logger, IRegistryAdmin? registry = null, Func<IReadOnlyList<ListenerStatus>>? listeners = null)
 {
     /// <summary>Builds the status document by asking the actors.</summary>
     public async Task<StatusDocument> BuildAsync(CancellationToken cancellation)
@@ -24,6 +24,7 @@ public sealed partial class StatusEndpoint(NodeInfo node, IStatusSource source, 
             services)
         {
             Registry = await registryStatus.ConfigureAwait(false),
+            Listeners = listeners?.Invoke(),
         };
     }
 

@@ -13,7 +13,8 @@ namespace ClusterLb.Proxy.Forwarding;
 /// <summary>
 /// The request path: match a service, pick a host from its snapshot on this thread, forward with YARP, report
 /// the outcome, and send a failed request to another host when it may be retried. Answers at once when nothing
-/// can serve the request: 404 without a service, 503 without a healthy host.
+/// can serve the request: 404 without a service, 503 without a healthy host, and (with <c>https.redirect-http</c>)
+/// a 308 to HTTPS for every request on the plain HTTP/1.1 listener.
 /// </summary>
 /// <remarks>
 /// A retry needs a response not yet started and either a request that never reached its host (connect failure)
@@ -26,12 +27,19 @@ public sealed partial class ProxyRequestHandler(
     UpstreamClients upstreams,
     RequestRecorder recorder,
     ClientAddressResolver clients,
-    ILogger<ProxyRequestHandler> logger)
+    ILogger<ProxyRequestHandler> logger,
+    Tls.HttpsRedirect? redirect = null)
 {
     /// <summary>Handles one request.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
         var received = Stopwatch.GetTimestamp();
+        if (redirect is not null && Tls.HttpsRedirect.Applies(context))
+        {
+            await redirect.WriteAsync(context).ConfigureAwait(false);
+            recorder.Record(context, new RequestRecord(received, null, null, TimeSpan.Zero));
+            return;
+        }
         if (DeclaredBodySize.IsTooLarge(context))
         {
             await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, "the request body is larger than clusterlb.proxy.limits.max-request-body-size").ConfigureAwait(false);

@@ -9,6 +9,13 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterLb.Proxy.Hosting;
 
+/// <summary>One endpoint of a <see cref="KestrelListener"/>.</summary>
+/// <param name="Name">What it is called (<c>http</c>, <c>http2</c>, <c>https</c>), for <see cref="KestrelListener.UrlFor(string)"/>.</param>
+/// <param name="Listener">Address and port.</param>
+/// <param name="Protocols">The HTTP versions it speaks.</param>
+/// <param name="Tls">Configures TLS on the endpoint (after <see cref="ListenOptions.Protocols"/> is set); null for cleartext.</param>
+public sealed record KestrelEndpoint(string Name, ListenerSettings Listener, HttpProtocols Protocols, Action<ListenOptions>? Tls = null);
+
 /// <summary>
 /// A bare Kestrel server running one request delegate on one or more endpoints: no configuration files,
 /// environment variables, routing or per-request hosting logs, because every one of those costs on the hot path
@@ -17,7 +24,7 @@ namespace ClusterLb.Proxy.Hosting;
 public sealed class KestrelListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly List<(ListenOptions Options, HttpProtocols Protocols)> _endpoints = [];
+    private readonly List<(ListenOptions Options, KestrelEndpoint Endpoint)> _endpoints = [];
 
     private KestrelListener(WebApplication app) => _app = app;
 
@@ -36,6 +43,17 @@ public sealed class KestrelListener : IAsyncDisposable
         Action<IServiceCollection> configureServices,
         Func<IServiceProvider, RequestDelegate> handler,
         ProxyLimits? limits = null,
+        Forwarding.ClientAddressResolver? clients = null) =>
+        Create(name, endpoints.Select(e => new KestrelEndpoint(e.Protocols.ToString(), e.Listener, e.Protocols)), loggerFactory, configureServices, handler, limits, clients);
+
+    /// <summary>Creates a listener on named endpoints, some of them perhaps with TLS; otherwise as above.</summary>
+    public static KestrelListener Create(
+        string name,
+        IEnumerable<KestrelEndpoint> endpoints,
+        ILoggerFactory loggerFactory,
+        Action<IServiceCollection> configureServices,
+        Func<IServiceProvider, RequestDelegate> handler,
+        ProxyLimits? limits = null,
         Forwarding.ClientAddressResolver? clients = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = name });
@@ -48,7 +66,7 @@ public sealed class KestrelListener : IAsyncDisposable
             builder.Services.AddRateLimiter(o => ClientRateLimiter.Configure(o, rate, clients ?? new Forwarding.ClientAddressResolver(Forwarding.ClientAddressSettings.None)));
         }
 
-        var captured = new List<(ListenOptions, HttpProtocols)>();
+        var captured = new List<(ListenOptions, KestrelEndpoint)>();
         var list = endpoints.ToList();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -58,12 +76,13 @@ public sealed class KestrelListener : IAsyncDisposable
             {
                 Apply(kestrel.Limits, limits);
             }
-            foreach (var (listener, protocols) in list)
+            foreach (var endpoint in list)
             {
-                kestrel.Listen(ParseBind(listener.Bind), listener.Port, options =>
+                kestrel.Listen(ParseBind(endpoint.Listener.Bind), endpoint.Listener.Port, options =>
                 {
-                    options.Protocols = protocols;
-                    captured.Add((options, protocols));
+                    options.Protocols = endpoint.Protocols;
+                    endpoint.Tls?.Invoke(options);
+                    captured.Add((options, endpoint));
                 });
             }
         });
@@ -86,14 +105,19 @@ public sealed class KestrelListener : IAsyncDisposable
     /// The bound URL of the endpoint speaking <paramref name="protocols"/> (with the OS-chosen port when the
     /// configured port was 0); valid after <see cref="StartAsync"/>.
     /// </summary>
-    public Uri? UrlFor(HttpProtocols protocols)
+    public Uri? UrlFor(HttpProtocols protocols) => Find(e => e.Protocols == protocols && e.Tls is null);
+
+    /// <summary>The bound URL (<c>https://</c> for a TLS endpoint) of the endpoint named <paramref name="name"/>; valid after <see cref="StartAsync"/>.</summary>
+    public Uri? UrlFor(string name) => Find(e => e.Name == name);
+
+    private Uri? Find(Func<KestrelEndpoint, bool> which)
     {
-        foreach (var (options, p) in _endpoints)
+        foreach (var (options, e) in _endpoints)
         {
-            if (p == protocols && options.IPEndPoint is { } endpoint)
+            if (which(e) && options.IPEndPoint is { } endpoint)
             {
                 var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : endpoint.Address;
-                return new UriBuilder(Uri.UriSchemeHttp, host.ToString(), endpoint.Port).Uri;
+                return new UriBuilder(e.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps, host.ToString(), endpoint.Port).Uri;
             }
         }
         return null;
